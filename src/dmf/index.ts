@@ -1,0 +1,3 @@
+export * from './chain.js';
+export * from './gradient.js';
+export * from './hessian.js';

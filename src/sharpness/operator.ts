@@ -1,0 +1,171 @@
+/**
+ * The Gauss–Newton operator at a zero-residual point (DESIGN.md §1.1):
+ *
+ *   T(X) = Σ_i A_i A_iᵀ X B_iᵀ B_i   on d_L × d_0 matrices,
+ *
+ * whose nonzero spectrum is half the Hessian's. `X` is stored row-major
+ * as a vector of length d_L·d_0 (entry (a, b) at a·d_0 + b).
+ */
+import type { Chain } from '../dmf/index.js';
+import {
+  identity,
+  type Mat,
+  matmul,
+  matmulNT,
+  matmulTN,
+  zeros,
+} from '../linalg/index.js';
+
+export interface ChainGrams {
+  /** `A_i = W_L⋯W_{i+1}` (`d_L × d_i`), index i − 1. */
+  left: Mat[];
+  /** `B_i = W_{i−1}⋯W_1` (`d_{i−1} × d_0`), index i − 1. */
+  right: Mat[];
+  /** `A_i A_iᵀ` (`d_L × d_L`). */
+  leftGram: Mat[];
+  /** `B_iᵀ B_i` (`d_0 × d_0`). */
+  rightGram: Mat[];
+  rows: number;
+  cols: number;
+}
+
+/** Intermediate products and their Gram matrices (allocates; not hot). */
+export function chainGrams(chain: Chain): ChainGrams {
+  const w = chain.factors;
+  const depth = w.length;
+  const dL = chain.dims[depth];
+  const d0 = chain.dims[0];
+  const right: Mat[] = [identity(d0)];
+  for (let i = 1; i < depth; i++) {
+    const next = zeros(w[i - 1].rows, d0);
+    matmul(next, w[i - 1], right[i - 1]);
+    right.push(next);
+  }
+  const left: Mat[] = new Array(depth);
+  left[depth - 1] = identity(dL);
+  for (let i = depth - 1; i >= 1; i--) {
+    const next = zeros(dL, w[i].cols);
+    matmul(next, left[i], w[i]);
+    left[i - 1] = next;
+  }
+  const leftGram = left.map((a) => {
+    const g = zeros(dL, dL);
+    matmulNT(g, a, a);
+
+    return g;
+  });
+  const rightGram = right.map((b) => {
+    const g = zeros(d0, d0);
+    matmulTN(g, b, b);
+
+    return g;
+  });
+
+  return { left, right, leftGram, rightGram, rows: dL, cols: d0 };
+}
+
+/** A matrix-free `T` for Lanczos, with its own scratch buffers. */
+export function operatorT(
+  g: ChainGrams,
+): (x: Float64Array, out: Float64Array) => void {
+  const { rows, cols } = g;
+  const tmp = zeros(rows, cols);
+  const acc = zeros(rows, cols);
+  const xm: Mat = { rows, cols, data: new Float64Array(0) };
+
+  return (x, out) => {
+    xm.data = x;
+    out.fill(0);
+    acc.data = out;
+    for (let i = 0; i < g.leftGram.length; i++) {
+      matmul(tmp, g.leftGram[i], xm);
+      addProduct(acc, tmp, g.rightGram[i]);
+    }
+  };
+}
+
+/** acc += a · b. */
+function addProduct(acc: Mat, a: Mat, b: Mat): void {
+  const n = b.cols;
+  const k = a.cols;
+  for (let i = 0; i < a.rows; i++) {
+    for (let p = 0; p < k; p++) {
+      const s = a.data[i * k + p];
+      for (let j = 0; j < n; j++) acc.data[i * n + j] += s * b.data[p * n + j];
+    }
+  }
+}
+
+/**
+ * Dense `T` (size d_L·d_0): entry ((a,b),(c,d)) = Σ_i GA_i[a,c] GB_i[d,b],
+ * i.e. Σ_i kron(GA_i, GB_i) in row-major vec order.
+ */
+export function denseT(g: ChainGrams): Mat {
+  const { rows, cols } = g;
+  const n = rows * cols;
+  const t = zeros(n, n);
+  for (let i = 0; i < g.leftGram.length; i++) {
+    const ga = g.leftGram[i].data;
+    const gb = g.rightGram[i].data;
+    for (let a = 0; a < rows; a++) {
+      for (let b = 0; b < cols; b++) {
+        const r = (a * cols + b) * n;
+        for (let c = 0; c < rows; c++) {
+          const s = ga[a * rows + c];
+          if (s === 0) continue;
+          for (let d = 0; d < cols; d++) {
+            t.data[r + c * cols + d] += s * gb[d * cols + b];
+          }
+        }
+      }
+    }
+  }
+
+  return t;
+}
+
+/**
+ * Maps an eigenvector X of T to parameter space, `U_i = A_iᵀ X B_iᵀ`
+ * (the Jacobian transpose), normalised and with the sign rule applied.
+ */
+export function toParameterDirection(
+  g: ChainGrams,
+  x: Float64Array,
+  dims: number[],
+): Float64Array {
+  const out: number[] = [];
+  const xm: Mat = { rows: g.rows, cols: g.cols, data: x };
+  for (let i = 0; i < g.left.length; i++) {
+    const ax = zeros(dims[i + 1], g.cols);
+    matmulTN(ax, g.left[i], xm);
+    const u = zeros(dims[i + 1], dims[i]);
+    matmulNT(u, ax, g.right[i]);
+    for (const v of u.data) out.push(v);
+  }
+  const v = Float64Array.from(out);
+  let norm = 0;
+  for (const e of v) norm += e * e;
+  norm = Math.sqrt(norm);
+  for (let k = 0; k < v.length; k++) v[k] /= norm;
+
+  return fixSign(v);
+}
+
+/** Threshold of the sign rule (reference/README.md). */
+export const SIGN_THRESHOLD = 1e-12;
+
+/**
+ * The sign rule: flattening W_1, W_2, … row by row (the parameter
+ * layout), the first entry with |value| > 1e-12 is made positive.
+ * Escapes land on different minima for the two signs, so this matters.
+ */
+export function fixSign(v: Float64Array): Float64Array {
+  for (let k = 0; k < v.length; k++) {
+    if (Math.abs(v[k]) > SIGN_THRESHOLD) {
+      if (v[k] < 0) for (let j = 0; j < v.length; j++) v[j] = -v[j];
+      break;
+    }
+  }
+
+  return v;
+}
