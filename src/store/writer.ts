@@ -1,0 +1,324 @@
+/**
+ * The one writer of a database: trials are buffered and stored in batches,
+ * one transaction each, so the sweep counters always match the rows.
+ */
+import type Database from 'better-sqlite3';
+import { OptionError, StoreError } from '../errors.js';
+import { openWriteConnection } from './connection.js';
+import type { ConnectionOptions } from './connection.js';
+import type { MigrationReport } from './migrate.js';
+import { sampleValues, trialValues } from './rows.js';
+import type { SampleValues, TrialValues } from './rows.js';
+import { WRITER_SQL } from './writer-sql.js';
+import type { StoredTrial } from './types.js';
+
+export interface WriterOptions extends ConnectionOptions {
+  /** Buffered trials that trigger a flush from `add`. @default 256 */
+  batchSize?: number;
+}
+
+export interface SweepRegistration {
+  name: string;
+  file?: string;
+  /** The normalised sweep document; stored as JSON. */
+  definition: unknown;
+  /** Trials in the plan. */
+  total: number;
+}
+
+export interface ResultWriter {
+  /** What opening did to the schema (versions, backup file). */
+  readonly migration: MigrationReport;
+  registerSweep(sweep: SweepRegistration): number;
+  isStored(sweepId: number, key: string): boolean;
+  add(trial: StoredTrial): void;
+  flush(): number;
+  startRun(run: {
+    sweepId: number;
+    executor: 'local' | 'redis';
+    workers: number;
+  }): number;
+  heartbeat(
+    runId: number,
+    beat: { busy: number; completed: number; rate: number | null },
+  ): void;
+  endRun(runId: number, status: 'done' | 'stopped' | 'failed'): void;
+  progress(sweepId: number): { total: number; done: number; failed: number };
+  close(): void;
+}
+
+const DEFAULT_BATCH_SIZE = 256;
+
+/** Opens (creating and migrating if needed) the database for writing. */
+export function openWriter(
+  path: string,
+  options: WriterOptions = {},
+): ResultWriter {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
+    throw new OptionError(
+      `batchSize must be a positive integer, got ${batchSize}.`,
+      { location: 'batchSize', hint: `Omit it for ${DEFAULT_BATCH_SIZE}.` },
+    );
+  }
+
+  const { db, migration } = openWriteConnection(path, options);
+
+  return new SqliteWriter(db, path, batchSize, migration);
+}
+
+interface Pending {
+  values: TrialValues;
+  samples: SampleValues[];
+}
+
+type Statements = { [K in keyof typeof WRITER_SQL]: Database.Statement };
+
+class SqliteWriter implements ResultWriter {
+  private readonly sql: Statements;
+  private readonly pending = new Map<string, Pending>();
+  private readonly knownSweeps = new Set<number>();
+  private readonly storeBatch: Database.Transaction<
+    (batch: Pending[]) => number
+  >;
+  private closed = false;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly path: string,
+    private readonly batchSize: number,
+    readonly migration: MigrationReport,
+  ) {
+    const entries = Object.entries(WRITER_SQL)
+      .map(([name, text]) => [name, db.prepare(text)]);
+    this.sql = Object.fromEntries(entries) as Statements;
+    this.storeBatch = db.transaction((batch) => this.insert(batch));
+  }
+
+  registerSweep(sweep: SweepRegistration): number {
+    this.assertOpen();
+    const definition = JSON.stringify(sweep.definition);
+    if (typeof sweep.name !== 'string' || sweep.name === '') {
+      throw this.invalid('registerSweep', 'name must be a non-empty string');
+    }
+    if (!Number.isSafeInteger(sweep.total) || sweep.total < 0) {
+      throw this.invalid('registerSweep', `total must be a non-negative ` +
+        `integer, got ${sweep.total}`);
+    }
+    if (typeof definition !== 'string') {
+      throw this.invalid('registerSweep', 'definition must be JSON');
+    }
+
+    const now = timestamp();
+    const id = this.sql.upsertSweep.pluck().get({
+      name: sweep.name,
+      file: sweep.file ?? null,
+      definition,
+      total: sweep.total,
+      now,
+    }) as number;
+    this.knownSweeps.add(id);
+
+    return id;
+  }
+
+  isStored(sweepId: number, key: string): boolean {
+    this.assertOpen();
+    if (this.pending.has(pendingKey(sweepId, key))) return true;
+
+    return this.sql.isStored.get(sweepId, key) !== undefined;
+  }
+
+  add(trial: StoredTrial): void {
+    this.assertOpen();
+    this.requireSweep(trial.sweepId);
+    const id = pendingKey(trial.sweepId, trial.key);
+    // The first result buffered for a key wins, as the stored one would.
+    if (this.pending.has(id)) return;
+
+    this.pending.set(id, {
+      values: trialValues(trial, timestamp()),
+      samples: sampleValues(trial.result),
+    });
+
+    if (this.pending.size >= this.batchSize) this.flush();
+  }
+
+  flush(): number {
+    this.assertOpen();
+    if (this.pending.size === 0) return 0;
+
+    const batch = [...this.pending.values()];
+    let inserted: number;
+    try {
+      // IMMEDIATE takes the write lock up front, so busy_timeout applies
+      // instead of a deferred upgrade failing with SQLITE_BUSY.
+      inserted = this.storeBatch.immediate(batch);
+    } catch (cause) {
+      throw new StoreError(
+        'STORE',
+        `Could not store ${batch.length} trials in ${this.path}: ` +
+          `${(cause as Error).message}. They stay buffered.`,
+        {
+          location: this.path,
+          hint: 'Fix the cause (disk space, permissions) and flush again.',
+          cause,
+        },
+      );
+    }
+    this.pending.clear();
+
+    return inserted;
+  }
+
+  startRun(run: {
+    sweepId: number;
+    executor: 'local' | 'redis';
+    workers: number;
+  }): number {
+    this.assertOpen();
+    this.requireSweep(run.sweepId);
+    if (run.executor !== 'local' && run.executor !== 'redis') {
+      throw this.invalid('startRun', `executor must be 'local' or 'redis', ` +
+        `got ${String(run.executor)}`);
+    }
+    if (!Number.isSafeInteger(run.workers) || run.workers < 1) {
+      throw this.invalid('startRun', `workers must be a positive integer, ` +
+        `got ${run.workers}`);
+    }
+
+    const now = timestamp();
+
+    return this.sql.startRun.pluck().get(
+      run.sweepId, run.executor, process.pid, run.workers, now, now,
+    ) as number;
+  }
+
+  heartbeat(
+    runId: number,
+    beat: { busy: number; completed: number; rate: number | null },
+  ): void {
+    this.assertOpen();
+    const rate = beat.rate !== null && Number.isFinite(beat.rate)
+      ? beat.rate
+      : null;
+    const info = this.sql.heartbeat.run(
+      beat.busy, beat.completed, rate, timestamp(), runId,
+    );
+    if (info.changes === 0) throw this.unknownRun(runId);
+  }
+
+  endRun(runId: number, status: 'done' | 'stopped' | 'failed'): void {
+    this.assertOpen();
+    if (!['done', 'stopped', 'failed'].includes(status)) {
+      throw this.invalid('endRun', `status must be done, stopped or ` +
+        `failed, got ${String(status)}`);
+    }
+
+    // A run marked done must already have all its trials stored.
+    this.flush();
+
+    const now = timestamp();
+    const info = this.sql.endRun.run(status, now, now, runId);
+    if (info.changes === 0) throw this.unknownRun(runId);
+  }
+
+  progress(sweepId: number) {
+    this.assertOpen();
+    const row = this.sql.progress.get(sweepId) as
+      | { total: number; done: number; failed: number }
+      | undefined;
+    if (row === undefined) throw this.unknownSweep(sweepId);
+
+    return row;
+  }
+
+  close(): void {
+    if (this.closed) return;
+
+    try {
+      this.flush();
+    } finally {
+      this.closed = true;
+      // Folds the WAL into the file so a copy of the file is complete.
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
+  }
+
+  /** The body of the batch transaction; returns trials inserted. */
+  private insert(batch: Pending[]): number {
+    const tally = new Map<number, { done: number; failed: number }>();
+    for (const { values, samples } of batch) {
+      if (this.sql.insertTrial.run(values).changes === 0) continue;
+
+      for (const sample of samples) {
+        this.sql.insertSample.run({
+          sweep_id: values.sweep_id,
+          key: values.key,
+          ...sample,
+        });
+      }
+      const counts = tally.get(values.sweep_id) ?? { done: 0, failed: 0 };
+      counts.done += 1;
+      counts.failed += values.outcome === 'failed' ? 1 : 0;
+      tally.set(values.sweep_id, counts);
+    }
+
+    const now = timestamp();
+    let inserted = 0;
+    for (const [sweepId, counts] of tally) {
+      this.sql.bumpSweep.run(counts.done, counts.failed, now, sweepId);
+      inserted += counts.done;
+    }
+
+    return inserted;
+  }
+
+  private requireSweep(sweepId: number): void {
+    if (this.knownSweeps.has(sweepId)) return;
+    if (this.sql.progress.get(sweepId) === undefined) {
+      throw this.unknownSweep(sweepId);
+    }
+    this.knownSweeps.add(sweepId);
+  }
+
+  private assertOpen(): void {
+    if (!this.closed) return;
+
+    throw new StoreError('STORE', `The writer of ${this.path} is closed.`, {
+      location: this.path,
+      hint: 'Open a new writer with openWriter().',
+    });
+  }
+
+  private invalid(method: string, rule: string): StoreError {
+    return new StoreError('STORE', `${method}: ${rule}.`, {
+      location: method,
+    });
+  }
+
+  private unknownSweep(sweepId: number): StoreError {
+    return new StoreError(
+      'STORE',
+      `Sweep id ${sweepId} is not registered in ${this.path}.`,
+      { location: this.path, hint: 'Call registerSweep() first.' },
+    );
+  }
+
+  private unknownRun(runId: number): StoreError {
+    return new StoreError(
+      'STORE',
+      `Run id ${runId} does not exist in ${this.path}.`,
+      { location: this.path, hint: 'Use the id returned by startRun().' },
+    );
+  }
+}
+
+function pendingKey(sweepId: number, key: string): string {
+  return `${sweepId}\u0000${key}`;
+}
+
+function timestamp(): string {
+  return new Date().toISOString();
+}
