@@ -1,0 +1,5 @@
+export * from './streams.js';
+export * from './targets.js';
+export * from './families.js';
+export * from './targeted.js';
+export * from './build.js';
