@@ -4,6 +4,7 @@
  * open that would stop the writer's checkpoints.
  */
 import type Database from 'better-sqlite3';
+import { StoreError } from '../errors.js';
 import type { TrialSpec } from '../escape/spec.js';
 import { openReadConnection } from './connection.js';
 import type { ConnectionOptions } from './connection.js';
@@ -81,8 +82,16 @@ class SqliteReader implements StoreReader {
 
   query(sql: string, params: unknown[] = []): Record<string, unknown>[] {
     const statement = prepareQuery(this.db, sql);
-
-    return statement.all(...params) as Record<string, unknown>[];
+    try {
+      return statement.all(...params) as Record<string, unknown>[];
+    } catch (cause) {
+      throw new StoreError('STORE', `Query failed: ${(cause as Error).message}`,
+        {
+          location: 'query',
+          hint: 'Check the number and types of the bound parameters.',
+          cause,
+        });
+    }
   }
 
   outcomesByRatio(

@@ -135,8 +135,9 @@ describe('query', () => {
       17);
   });
 
-  it('reports bad SQL as a StoreError, not a crash', () => {
+  it('reports bad SQL and bad parameters as StoreError', () => {
     expect(caught(() => reader.query('SELEC 1')).code).toBe('STORE');
+    expect(caught(() => reader.query('SELECT ?', [])).code).toBe('STORE');
   });
 });
 
