@@ -77,7 +77,11 @@ export function openReadConnection(
   return db;
 }
 
-/** A reader cannot migrate, so it needs exactly the current schema. */
+/**
+ * A reader cannot migrate, so it needs exactly the current schema.
+ * LIMITATION: a database at an older version is unreadable by `query`,
+ * `status` and the dashboard until `sharpsweep run` has migrated it.
+ */
 function checkReadable(file: string, version: number, latest: number) {
   assertKnownVersion(file, version, latest);
   if (version === latest) return;

@@ -1,10 +1,5 @@
 /** The store seam: schema migrations, the one writer, read-only readers. */
 export { openWriter } from './writer.js';
-export type {
-  ResultWriter,
-  SweepRegistration,
-  WriterOptions,
-} from './writer.js';
 export { openReader } from './reader.js';
 export type { StoreReader } from './reader.js';
 export type { ConnectionOptions } from './connection.js';

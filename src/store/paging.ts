@@ -18,6 +18,10 @@ export function pageColumns(db: Database.Database): string[] {
     .filter((name) => !DETAIL_ONLY.has(name));
 }
 
+// LIMITATION: offset pages cost time proportional to the offset, and an
+// order by a column without an index (all but key, step_ratio, outcome)
+// sorts the whole sweep: ~40 ms per 40 000 trials. Keyset paging
+// (`afterKey`) is offered for the key order only.
 export function trialsPage(
   db: Database.Database,
   columns: readonly string[],

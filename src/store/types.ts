@@ -7,6 +7,8 @@ import type {
   TrialResult,
   TrialSpec,
 } from '../escape/spec.js';
+import type { ConnectionOptions } from './connection.js';
+import type { MigrationReport } from './migrate.js';
 
 /** One finished trial, as the executor hands it to the writer. */
 export interface StoredTrial {
@@ -164,4 +166,47 @@ export interface TrialsPageOptions {
    * when ordering by `key`, where it costs nothing whatever the depth.
    */
   afterKey?: string;
+}
+
+export interface WriterOptions extends ConnectionOptions {
+  /** Buffered trials that trigger a flush from `add`. @default 256 */
+  batchSize?: number;
+}
+
+export interface SweepRegistration {
+  name: string;
+  file?: string;
+  /** The normalised sweep document; stored as JSON. */
+  definition: unknown;
+  /** Trials in the plan. */
+  total: number;
+}
+
+export interface ResultWriter {
+  /** What opening did to the schema (versions, backup file). */
+  readonly migration: MigrationReport;
+  /** Upserts by name (definition and total updated); returns the id. */
+  registerSweep(sweep: SweepRegistration): number;
+  /** True when the trial is stored or buffered; one indexed lookup. */
+  isStored(sweepId: number, key: string): boolean;
+  /** Buffers a finished trial; flushes when the batch is full. */
+  add(trial: StoredTrial): void;
+  /** Stores the buffer in one transaction; returns the rows inserted. */
+  flush(): number;
+  /** Records a run as 'running'; returns its id. */
+  startRun(run: {
+    sweepId: number;
+    executor: 'local' | 'redis';
+    workers: number;
+  }): number;
+  heartbeat(
+    runId: number,
+    beat: { busy: number; completed: number; rate: number | null },
+  ): void;
+  /** Flushes, then marks the run ended with `status`. */
+  endRun(runId: number, status: 'done' | 'stopped' | 'failed'): void;
+  /** Stored (flushed) counts of the sweep. */
+  progress(sweepId: number): { total: number; done: number; failed: number };
+  /** Flushes, checkpoints the WAL into the file and closes; idempotent. */
+  close(): void;
 }

@@ -5,47 +5,16 @@
 import type Database from 'better-sqlite3';
 import { OptionError, StoreError } from '../errors.js';
 import { openWriteConnection } from './connection.js';
-import type { ConnectionOptions } from './connection.js';
 import type { MigrationReport } from './migrate.js';
 import { sampleValues, trialValues } from './rows.js';
 import type { SampleValues, TrialValues } from './rows.js';
 import { WRITER_SQL } from './writer-sql.js';
-import type { StoredTrial } from './types.js';
-
-export interface WriterOptions extends ConnectionOptions {
-  /** Buffered trials that trigger a flush from `add`. @default 256 */
-  batchSize?: number;
-}
-
-export interface SweepRegistration {
-  name: string;
-  file?: string;
-  /** The normalised sweep document; stored as JSON. */
-  definition: unknown;
-  /** Trials in the plan. */
-  total: number;
-}
-
-export interface ResultWriter {
-  /** What opening did to the schema (versions, backup file). */
-  readonly migration: MigrationReport;
-  registerSweep(sweep: SweepRegistration): number;
-  isStored(sweepId: number, key: string): boolean;
-  add(trial: StoredTrial): void;
-  flush(): number;
-  startRun(run: {
-    sweepId: number;
-    executor: 'local' | 'redis';
-    workers: number;
-  }): number;
-  heartbeat(
-    runId: number,
-    beat: { busy: number; completed: number; rate: number | null },
-  ): void;
-  endRun(runId: number, status: 'done' | 'stopped' | 'failed'): void;
-  progress(sweepId: number): { total: number; done: number; failed: number };
-  close(): void;
-}
+import type {
+  ResultWriter,
+  StoredTrial,
+  SweepRegistration,
+  WriterOptions,
+} from './types.js';
 
 const DEFAULT_BATCH_SIZE = 256;
 
@@ -74,6 +43,10 @@ interface Pending {
 
 type Statements = { [K in keyof typeof WRITER_SQL]: Database.Statement };
 
+// LIMITATION: "one writer per database" is a convention, not a lock. A
+// second writer keeps the data correct (IMMEDIATE batches, conflicts on
+// the key ignored, counters moved with the rows) but recomputes the trials
+// the other has buffered, wasting the user's compute.
 class SqliteWriter implements ResultWriter {
   private readonly sql: Statements;
   private readonly pending = new Map<string, Pending>();
