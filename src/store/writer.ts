@@ -8,6 +8,15 @@ import { openWriteConnection } from './connection.js';
 import type { MigrationReport } from './migrate.js';
 import { sampleValues, trialValues } from './rows.js';
 import type { SampleValues, TrialValues } from './rows.js';
+import {
+  checkBeat,
+  checkEndStatus,
+  checkRegistration,
+  checkRun,
+  closedWriter,
+  unknownRun,
+  unknownSweep,
+} from './writer-checks.js';
 import { WRITER_SQL } from './writer-sql.js';
 import type {
   ResultWriter,
@@ -70,17 +79,7 @@ class SqliteWriter implements ResultWriter {
 
   registerSweep(sweep: SweepRegistration): number {
     this.assertOpen();
-    const definition = JSON.stringify(sweep.definition);
-    if (typeof sweep.name !== 'string' || sweep.name === '') {
-      throw this.invalid('registerSweep', 'name must be a non-empty string');
-    }
-    if (!Number.isSafeInteger(sweep.total) || sweep.total < 0) {
-      throw this.invalid('registerSweep', `total must be a non-negative ` +
-        `integer, got ${sweep.total}`);
-    }
-    if (typeof definition !== 'string') {
-      throw this.invalid('registerSweep', 'definition must be JSON');
-    }
+    const definition = checkRegistration(sweep);
 
     const now = timestamp();
     const id = this.sql.upsertSweep.pluck().get({
@@ -151,14 +150,7 @@ class SqliteWriter implements ResultWriter {
   }): number {
     this.assertOpen();
     this.requireSweep(run.sweepId);
-    if (run.executor !== 'local' && run.executor !== 'redis') {
-      throw this.invalid('startRun', `executor must be 'local' or 'redis', ` +
-        `got ${String(run.executor)}`);
-    }
-    if (!Number.isSafeInteger(run.workers) || run.workers < 1) {
-      throw this.invalid('startRun', `workers must be a positive integer, ` +
-        `got ${run.workers}`);
-    }
+    checkRun(run);
 
     const now = timestamp();
 
@@ -172,28 +164,26 @@ class SqliteWriter implements ResultWriter {
     beat: { busy: number; completed: number; rate: number | null },
   ): void {
     this.assertOpen();
+    checkBeat(beat);
     const rate = beat.rate !== null && Number.isFinite(beat.rate)
       ? beat.rate
       : null;
     const info = this.sql.heartbeat.run(
       beat.busy, beat.completed, rate, timestamp(), runId,
     );
-    if (info.changes === 0) throw this.unknownRun(runId);
+    if (info.changes === 0) throw unknownRun(this.path, runId);
   }
 
   endRun(runId: number, status: 'done' | 'stopped' | 'failed'): void {
     this.assertOpen();
-    if (!['done', 'stopped', 'failed'].includes(status)) {
-      throw this.invalid('endRun', `status must be done, stopped or ` +
-        `failed, got ${String(status)}`);
-    }
+    checkEndStatus(status);
 
     // A run marked done must already have all its trials stored.
     this.flush();
 
     const now = timestamp();
     const info = this.sql.endRun.run(status, now, now, runId);
-    if (info.changes === 0) throw this.unknownRun(runId);
+    if (info.changes === 0) throw unknownRun(this.path, runId);
   }
 
   progress(sweepId: number) {
@@ -201,7 +191,7 @@ class SqliteWriter implements ResultWriter {
     const row = this.sql.progress.get(sweepId) as
       | { total: number; done: number; failed: number }
       | undefined;
-    if (row === undefined) throw this.unknownSweep(sweepId);
+    if (row === undefined) throw unknownSweep(this.path, sweepId);
 
     return row;
   }
@@ -209,13 +199,33 @@ class SqliteWriter implements ResultWriter {
   close(): void {
     if (this.closed) return;
 
+    const unstored = this.pending.size;
+    let failure: unknown;
     try {
       this.flush();
-    } finally {
-      this.closed = true;
+    } catch (error) {
+      failure = error;
+    }
+
+    this.closed = true;
+    try {
       // Folds the WAL into the file so a copy of the file is complete.
       this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
       this.db.close();
+    }
+
+    if (failure !== undefined) {
+      throw new StoreError(
+        'STORE',
+        `Closed ${this.path} with ${unstored} trials not stored: ` +
+          `${(failure as Error).message}`,
+        {
+          location: this.path,
+          hint: 'Run the sweep again: it recomputes only missing trials.',
+          cause: failure,
+        },
+      );
     }
   }
 
@@ -251,40 +261,13 @@ class SqliteWriter implements ResultWriter {
   private requireSweep(sweepId: number): void {
     if (this.knownSweeps.has(sweepId)) return;
     if (this.sql.progress.get(sweepId) === undefined) {
-      throw this.unknownSweep(sweepId);
+      throw unknownSweep(this.path, sweepId);
     }
     this.knownSweeps.add(sweepId);
   }
 
   private assertOpen(): void {
-    if (!this.closed) return;
-
-    throw new StoreError('STORE', `The writer of ${this.path} is closed.`, {
-      location: this.path,
-      hint: 'Open a new writer with openWriter().',
-    });
-  }
-
-  private invalid(method: string, rule: string): StoreError {
-    return new StoreError('STORE', `${method}: ${rule}.`, {
-      location: method,
-    });
-  }
-
-  private unknownSweep(sweepId: number): StoreError {
-    return new StoreError(
-      'STORE',
-      `Sweep id ${sweepId} is not registered in ${this.path}.`,
-      { location: this.path, hint: 'Call registerSweep() first.' },
-    );
-  }
-
-  private unknownRun(runId: number): StoreError {
-    return new StoreError(
-      'STORE',
-      `Run id ${runId} does not exist in ${this.path}.`,
-      { location: this.path, hint: 'Use the id returned by startRun().' },
-    );
+    if (this.closed) throw closedWriter(this.path);
   }
 }
 
