@@ -101,6 +101,7 @@ describe('query', () => {
      VALUES ('x', '{}', 0, '', '')`,
     `UPDATE sweeps SET done = 0`,
     `DELETE FROM trial_results`,
+    `DELETE FROM runs RETURNING id`,
     `DROP VIEW trials`,
     `ATTACH 'side.sqlite' AS side`,
     `PRAGMA user_version = 7`,
