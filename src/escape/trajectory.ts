@@ -11,7 +11,10 @@
  * above s are never reached, so the total still fits in `samples`.
  * With `samples = 1` nothing is planned: the run keeps its last step.
  */
-export function plannedSampleSteps(maxSteps: number, samples: number): number[] {
+export function plannedSampleSteps(
+  maxSteps: number,
+  samples: number,
+): number[] {
   if (samples <= 0) return [];
   if (samples === 1) return [];
   if (maxSteps === 0) return [0];

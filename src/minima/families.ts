@@ -144,7 +144,9 @@ export function randomMinimizer(
   for (let a = 0; a < dL; a++) {
     for (let j = 0; j < d0; j++) {
       let s = 0;
-      for (let c = 0; c < d0; c++) s += m.data[a * d0 + c] * v.data[c * d0 + j];
+      for (let c = 0; c < d0; c++) {
+        s += m.data[a * d0 + c] * v.data[c * d0 + j];
+      }
       mvs.data[a * d0 + j] = s / dec.values[j];
     }
   }
@@ -152,7 +154,9 @@ export function randomMinimizer(
   for (let a = 0; a < dL; a++) {
     for (let h = 0; h < hidden; h++) {
       let s = 0;
-      for (let j = 0; j < d0; j++) s += mvs.data[a * d0 + j] * u.data[h * d0 + j];
+      for (let j = 0; j < d0; j++) {
+        s += mvs.data[a * d0 + j] * u.data[h * d0 + j];
+      }
       wl.data[a * hidden + h] = s;
     }
   }

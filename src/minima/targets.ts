@@ -78,7 +78,9 @@ function singularTarget(
   values.forEach((s, k) => {
     for (let i = 0; i < rows; i++) {
       const ui = s * u.data[i * rows + k];
-      for (let j = 0; j < cols; j++) m.data[i * cols + j] += ui * v.data[j * cols + k];
+      for (let j = 0; j < cols; j++) {
+        m.data[i * cols + j] += ui * v.data[j * cols + k];
+      }
     }
   });
 
