@@ -4,7 +4,7 @@
  * trial written two ways, or in two sweeps, has one key, and re-running a
  * sweep finds its finished trials by key.
  */
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 
 import type { TargetSpec, TrialSpec } from '../escape/spec.js';
 
@@ -105,8 +105,15 @@ function canonicalTarget(target: TargetSpec, seed: number): TargetSpec {
 
 /** Hex SHA-256 of the canonical spec, first 32 hex digits (128 bits). */
 export function trialKey(spec: TrialSpec): string {
-  return createHash('sha256')
-    .update(canonicalJson(canonicalSpec(spec)))
-    .digest('hex')
-    .slice(0, 32);
+  return sha256Hex(canonicalJson(canonicalSpec(spec))).slice(0, 32);
+}
+
+// The one-shot `crypto.hash` (Node ≥ 20.12) is several times faster than
+// a Hash object per call, which matters at a million keys per plan.
+const oneShot = (crypto as { hash?: typeof crypto.hash }).hash;
+
+function sha256Hex(text: string): string {
+  if (oneShot !== undefined) return oneShot('sha256', text, 'hex');
+
+  return crypto.createHash('sha256').update(text).digest('hex');
 }
