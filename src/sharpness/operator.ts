@@ -70,13 +70,14 @@ export function operatorT(
 ): (x: Float64Array, out: Float64Array) => void {
   const { rows, cols } = g;
   const tmp = zeros(rows, cols);
-  const acc = zeros(rows, cols);
-  const xm: Mat = { rows, cols, data: new Float64Array(0) };
+  // Headers re-pointed at each call's vectors; no copies.
+  const xm: Mat = { rows, cols, data: tmp.data };
+  const acc: Mat = { rows, cols, data: tmp.data };
 
   return (x, out) => {
     xm.data = x;
-    out.fill(0);
     acc.data = out;
+    out.fill(0);
     for (let i = 0; i < g.leftGram.length; i++) {
       matmul(tmp, g.leftGram[i], xm);
       addProduct(acc, tmp, g.rightGram[i]);
