@@ -1,0 +1,166 @@
+import { OptionError } from '../../errors.js';
+import { loadSweepFile } from '../../plan/index.js';
+import { defaultWorkerCount, runLocal } from '../../run/local.js';
+import type { RunProgress } from '../../run/progress.js';
+import { openWriter } from '../../store/index.js';
+import {
+  formatHelp,
+  parseCommand,
+  positiveInteger,
+  requirePositional,
+  type CommandHelp,
+} from '../args.js';
+import { defaultDbPath } from '../defaults.js';
+import { formatDuration, formatPercent } from '../format.js';
+import { printSummary } from '../summary.js';
+import type { Command } from './types.js';
+
+const help: CommandHelp = {
+  usage: 'sharpsweep run <sweep.yaml> [--db <file>] [--workers <n>] [--no-tui]',
+  summary:
+    'Runs a sweep, or resumes it: trials already stored are skipped. Exits 0 ' +
+    'when every trial of the sweep has a stored result (failed trials ' +
+    'included, with their error).',
+  options: [
+    ['--db <file>', `SQLite database (default ${defaultDbPath})`],
+    ['--workers <n>', `worker threads (default: one per core, here ${defaultWorkerCount()})`],
+    ['--no-tui', 'plain progress lines instead of the dashboard'],
+    ['--timeout <ms>', 'stop a trial after this long and store it as failed'],
+    ['--worker-memory <mb>', 'heap limit of each worker thread'],
+    ['-h, --help', 'show this help'],
+  ],
+  examples: [
+    'sharpsweep run sweeps/default.yaml',
+    'sharpsweep run sweeps/default.yaml --db results.sqlite --workers 2 --no-tui',
+  ],
+};
+
+export const runCommand: Command = {
+  summary: 'run or resume a sweep, storing every trial in SQLite',
+  async run(argv) {
+    const { values, positionals } = parseCommand('run', argv, {
+      db: { type: 'string' },
+      workers: { type: 'string' },
+      'no-tui': { type: 'boolean' },
+      tui: { type: 'boolean' },
+      timeout: { type: 'string' },
+      'worker-memory': { type: 'string' },
+    });
+    if (values.help) {
+      process.stdout.write(formatHelp(help));
+      return 0;
+    }
+
+    // Validate everything before the database is touched: a bad sweep
+    // file or option must leave nothing behind.
+    const file = requirePositional(positionals, 0, 'sweep file', 'run');
+    if (positionals.length > 1) {
+      throw new OptionError(`unexpected argument "${positionals[1]}"`, {
+        location: 'sharpsweep run',
+        hint: 'Give one sweep file; run `sharpsweep run --help` for usage.',
+      });
+    }
+    const workers =
+      positiveInteger(values.workers as string | undefined, '--workers') ??
+      defaultWorkerCount();
+    const trialTimeoutMs = positiveInteger(
+      values.timeout as string | undefined,
+      '--timeout',
+    );
+    const workerMemoryMb = positiveInteger(
+      values['worker-memory'] as string | undefined,
+      '--worker-memory',
+    );
+    const plan = loadSweepFile(file);
+    const dbPath = (values.db as string | undefined) ?? defaultDbPath;
+
+    const writer = openWriter(dbPath);
+    const sweepId = writer.registerSweep({
+      name: plan.name,
+      file,
+      definition: plan.definition,
+      total: plan.count,
+    });
+
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSignal = () => {
+      interrupts += 1;
+      if (interrupts === 1) {
+        process.stderr.write(
+          '\nStopping: waiting for trials in flight (Ctrl-C again to stop now; ' +
+            'finished trials are kept either way).\n',
+        );
+        controller.abort();
+        return;
+      }
+      // Everything finished is already committed or in the buffer; the
+      // flush is one transaction, so stopping here cannot corrupt the file.
+      writer.close();
+      process.exit(130);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+
+    const printer = new ProgressPrinter(plan.name);
+    try {
+      const report = await runLocal(plan, sweepId, writer, {
+        workers,
+        signal: controller.signal,
+        trialTimeoutMs,
+        workerMemoryMb,
+        onProgress: (progress) => printer.update(progress),
+      });
+      printer.finish(report.progress);
+      writer.close();
+
+      if (report.status === 'stopped') {
+        process.stderr.write(
+          `Stopped with ${report.progress.done}/${report.progress.total} ` +
+            'trials stored; run the same command again to resume.\n',
+        );
+        return 130;
+      }
+
+      printSummary(dbPath, plan.name);
+      return 0;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  },
+};
+
+/** Plain progress lines: a few per minute, plus one at the end. */
+class ProgressPrinter {
+  private lastPrinted = 0;
+
+  constructor(private readonly sweep: string) {}
+
+  update(progress: RunProgress): void {
+    const now = Date.now();
+    const interval = process.stdout.isTTY ? 1_000 : 2_000;
+    if (now - this.lastPrinted < interval) {
+      return;
+    }
+    this.lastPrinted = now;
+    process.stdout.write(this.line(progress) + '\n');
+  }
+
+  finish(progress: RunProgress): void {
+    process.stdout.write(this.line(progress) + '\n');
+  }
+
+  private line(p: RunProgress): string {
+    const fraction = p.total > 0 ? p.done / p.total : 1;
+    const rate = p.rate === null ? '—' : p.rate.toFixed(1);
+
+    return (
+      `[${this.sweep}] ${p.done}/${p.total} (${formatPercent(fraction)})` +
+      `  failed ${p.failed}  ${rate} trials/s` +
+      `  busy ${p.busy}/${p.workers}` +
+      `  elapsed ${formatDuration(p.elapsedMs / 1000)}` +
+      `  ETA ${p.done >= p.total ? '0s' : formatDuration(p.etaSeconds)}`
+    );
+  }
+}

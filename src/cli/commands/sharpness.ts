@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+
+import { InputError } from '../../errors.js';
+import { parseSharpnessInput } from '../../plan/input.js';
+import { sharpnessReport } from '../../sharpness/index.js';
+import { formatHelp, parseCommand, type CommandHelp } from '../args.js';
+import { formatNumber } from '../format.js';
+import type { Command } from './types.js';
+
+const help: CommandHelp = {
+  usage: 'sharpsweep sharpness --input <file.json> [--json]',
+  summary:
+    'Exact sharpness (top Hessian eigenvalue of ‖M − W_L⋯W_1‖²_F) at the ' +
+    'given factors, with the closed forms and bounds and whether each is ' +
+    'exact for this shape. Input: {"factors": [W_1, …, W_L], "target": M}, ' +
+    'matrices as arrays of rows; target defaults to the product. Use ' +
+    '--input - to read standard input.',
+  options: [
+    ['--input <file>', 'JSON input file (- for standard input)'],
+    ['--json', 'print the result as JSON'],
+    ['-h, --help', 'show this help'],
+  ],
+  examples: ['sharpsweep sharpness --input chain.json --json'],
+};
+
+export const sharpnessCommand: Command = {
+  summary: 'exact sharpness, closed forms and bounds at given factors',
+  async run(argv) {
+    const { values } = parseCommand('sharpness', argv, {
+      input: { type: 'string', short: 'i' },
+      json: { type: 'boolean' },
+    });
+    if (values.help) {
+      process.stdout.write(formatHelp(help));
+      return 0;
+    }
+
+    const file = values.input as string | undefined;
+    const input = parseSharpnessInput(readInput(file, 'sharpness'), file!);
+    const report = sharpnessReport(input.factors, input.target);
+
+    if (values.json) {
+      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      return 0;
+    }
+
+    const lines = [
+      `sharpness (Hessian λ_max): ${formatNumber(report.sharpness, 12)}`,
+      `loss: ${formatNumber(report.loss, 6)}` +
+        (report.atMinimizer ? ' (at a global minimizer)' : ''),
+      `bounds: ${formatNumber(report.bounds.lower, 10)} ≤ λ_max ≤ ` +
+        formatNumber(report.bounds.upper, 10),
+      'closed forms:',
+      ...Object.entries(report.closedForms).map(
+        ([name, form]) =>
+          `  ${name.padEnd(16)} ${formatNumber(form.value, 12)}` +
+          (form.exact ? '  (exact for this shape)' : ''),
+      ),
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+
+    return 0;
+  },
+};
+
+export function readInput(file: string | undefined, command: string): string {
+  if (file === undefined) {
+    throw new InputError('missing --input <file.json>', {
+      location: `sharpsweep ${command}`,
+      hint: `Give the input file, e.g. sharpsweep ${command} --input chain.json`,
+    });
+  }
+
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? 'no such file'
+      : (error as Error).message;
+    throw new InputError(`cannot read input: ${reason}`, {
+      location: file,
+      hint: 'Check the path given to --input.',
+    });
+  }
+}

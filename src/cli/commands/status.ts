@@ -1,0 +1,68 @@
+import { openReader } from '../../store/index.js';
+import { formatHelp, parseCommand, type CommandHelp } from '../args.js';
+import { defaultDbPath } from '../defaults.js';
+import { formatPercent, formatTable } from '../format.js';
+import type { Command } from './types.js';
+
+const help: CommandHelp = {
+  usage: 'sharpsweep status [--db <file>] [--json]',
+  summary:
+    'Shows every sweep in a database: progress, failures, outcome counts ' +
+    'and the state of its latest run. Opens the database read-only.',
+  options: [
+    ['--db <file>', `SQLite database (default ${defaultDbPath})`],
+    ['--json', 'print the summaries as JSON'],
+    ['-h, --help', 'show this help'],
+  ],
+};
+
+export const statusCommand: Command = {
+  summary: 'progress of every sweep in a database',
+  async run(argv) {
+    const { values } = parseCommand('status', argv, {
+      db: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (values.help) {
+      process.stdout.write(formatHelp(help));
+      return 0;
+    }
+
+    const reader = openReader((values.db as string | undefined) ?? defaultDbPath);
+    try {
+      const sweeps = reader.listSweeps();
+      if (values.json) {
+        process.stdout.write(JSON.stringify(sweeps, null, 2) + '\n');
+        return 0;
+      }
+      if (sweeps.length === 0) {
+        process.stdout.write('No sweeps in this database yet.\n');
+        return 0;
+      }
+
+      const rows = sweeps.map((sweep) => {
+        const outcomes = Object.entries(sweep.outcomes ?? {})
+          .map(([outcome, count]) => `${outcome} ${count}`)
+          .join(', ');
+        return [
+          sweep.name,
+          `${sweep.done}/${sweep.total}`,
+          formatPercent(sweep.total > 0 ? sweep.done / sweep.total : 1),
+          String(sweep.failed),
+          sweep.latestRun?.status ?? '—',
+          outcomes || '—',
+        ];
+      });
+      process.stdout.write(
+        formatTable(
+          ['sweep', 'done', '%', 'failed', 'last run', 'outcomes'],
+          rows,
+        ) + '\n',
+      );
+
+      return 0;
+    } finally {
+      reader.close();
+    }
+  },
+};

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import { SharpsweepError } from '../errors.js';
+import { commands } from './commands/index.js';
+import { reportError } from './report-error.js';
+
+const topHelp = `sharpsweep — exact sharpness and gradient-descent escape sweeps near
+deep matrix factorization minima, stored in SQLite.
+
+Usage: sharpsweep <command> [options]
+
+Commands:
+${Object.entries(commands)
+  .map(([name, command]) => `  ${name.padEnd(10)}  ${command.summary}`)
+  .join('\n')}
+
+Run \`sharpsweep <command> --help\` for a command's options.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(topHelp);
+    return name === undefined ? 2 : 0;
+  }
+
+  if (name === '--version' || name === '-v') {
+    process.stdout.write('sharpsweep 0.1.0\n');
+    return 0;
+  }
+
+  const command = commands[name];
+  if (command === undefined) {
+    const known = Object.keys(commands).join(', ');
+    process.stderr.write(
+      `sharpsweep: unknown command "${name}". Commands: ${known}.\n` +
+        'Run `sharpsweep --help` for usage.\n',
+    );
+    return 2;
+  }
+
+  return (await command.load()).run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = reportError(error);
+    if (!(error instanceof SharpsweepError) && process.env.SHARPSWEEP_DEBUG) {
+      console.error(error);
+    }
+  },
+);

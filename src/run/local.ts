@@ -1,0 +1,162 @@
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+import PQueue from 'p-queue';
+import { Piscina } from 'piscina';
+
+import type { TrialSpec } from '../escape/spec.js';
+import type { PlannedTrial, SweepPlan } from '../plan/index.js';
+import type { ResultWriter } from '../store/index.js';
+import { describeError } from './execute.js';
+import { ProgressTracker, type RunProgress } from './progress.js';
+import { isFailure, type TrialOutcomeMessage, type TrialTask } from './protocol.js';
+
+export interface LocalRunOptions {
+  /** Worker threads; default one per core. */
+  workers?: number;
+  /** Abort to stop feeding trials; those in flight still finish. */
+  signal?: AbortSignal;
+  /** Called about four times a second and once at the end. */
+  onProgress?: (progress: RunProgress) => void;
+  /** Per-trial wall-clock limit; the trial is stored as failed past it. */
+  trialTimeoutMs?: number;
+  /** Heap limit of each worker thread, in MB. */
+  workerMemoryMb?: number;
+  /** Milliseconds between writer flushes. */
+  flushIntervalMs?: number;
+}
+
+export interface RunReport {
+  status: 'done' | 'stopped';
+  progress: RunProgress;
+}
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, availableParallelism());
+}
+
+const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+/**
+ * Runs every trial of `plan` that `writer` has not stored yet on a pool of
+ * worker threads. Results are written as they arrive, so a crash loses only
+ * the trials in flight, and a re-run resumes where this one stopped.
+ */
+export async function runLocal(
+  plan: SweepPlan,
+  sweepId: number,
+  writer: ResultWriter,
+  options: LocalRunOptions = {},
+): Promise<RunReport> {
+  const workers = options.workers ?? defaultWorkerCount();
+  const pool = new Piscina<TrialTask, TrialOutcomeMessage>({
+    filename: workerFile,
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 60_000,
+    resourceLimits: options.workerMemoryMb
+      ? { maxOldGenerationSizeMb: options.workerMemoryMb }
+      : undefined,
+  });
+
+  // The queue bounds how many trials exist as objects at once: the plan is
+  // a generator, so memory stays flat whatever the sweep size.
+  // With a per-trial timeout, only running trials may be handed to the
+  // pool, or time spent waiting in its queue would count against them.
+  const queue = new PQueue({
+    concurrency: options.trialTimeoutMs ? workers : workers * 2,
+  });
+  const highWater = workers * 8;
+  const tracker = new ProgressTracker(plan.count, workers);
+  const runId = writer.startRun({ sweepId, executor: 'local', workers });
+
+  const report = () => {
+    const progress = tracker.snapshot(queue.pending);
+    writer.heartbeat(runId, {
+      busy: progress.busy,
+      completed: progress.completedThisRun,
+      rate: progress.rate,
+    });
+    options.onProgress?.(progress);
+  };
+  const flushTimer = setInterval(
+    () => writer.flush(),
+    options.flushIntervalMs ?? 200,
+  );
+  const progressTimer = setInterval(report, 250);
+
+  const record = (trial: PlannedTrial, message: TrialOutcomeMessage) => {
+    writer.add({
+      sweepId,
+      key: trial.key,
+      spec: trial.spec,
+      ...(isFailure(message)
+        ? { error: message.error }
+        : { result: message.result }),
+      durationMs: message.durationMs,
+    });
+    tracker.completed(isFailure(message));
+  };
+
+  const runOne = async (trial: PlannedTrial) => {
+    const started = performance.now();
+    try {
+      const signal = options.trialTimeoutMs
+        ? AbortSignal.timeout(options.trialTimeoutMs)
+        : undefined;
+      const message = await pool.run(
+        { key: trial.key, spec: trial.spec },
+        { signal },
+      );
+      record(trial, message);
+    } catch (error) {
+      record(trial, {
+        key: trial.key,
+        error: poolFailure(error, options.trialTimeoutMs),
+        durationMs: performance.now() - started,
+      });
+    }
+  };
+
+  try {
+    for (const trial of plan.trials()) {
+      if (options.signal?.aborted) {
+        break;
+      }
+
+      if (writer.isStored(sweepId, trial.key)) {
+        tracker.alreadyStored();
+        continue;
+      }
+
+      if (queue.size + queue.pending >= highWater) {
+        await queue.onSizeLessThan(workers);
+      }
+      void queue.add(() => runOne(trial));
+    }
+
+    await queue.onIdle();
+  } finally {
+    clearInterval(flushTimer);
+    clearInterval(progressTimer);
+    writer.flush();
+    await pool.destroy();
+  }
+
+  const progress = tracker.snapshot(0);
+  const status = progress.done >= progress.total ? 'done' : 'stopped';
+  writer.endRun(runId, status);
+  options.onProgress?.(progress);
+
+  return { status, progress };
+}
+
+function poolFailure(error: unknown, timeoutMs?: number): string {
+  if (error instanceof Error && error.name === 'AbortError' && timeoutMs) {
+    return `TimeoutError: trial exceeded ${timeoutMs} ms and was stopped`;
+  }
+
+  return `WorkerError: worker thread failed (${describeError(error)})`;
+}
+
+export type { RunProgress, TrialSpec };
