@@ -47,6 +47,13 @@ export function runEscape(options: EscapeOptions): TrialResult {
   }
   const exact = minimizerSharpness(minimizer);
   const lambda = exact.sharpness;
+  if (!(lambda > 0)) {
+    throw new InputError(
+      'the sharpness at this minimizer is 0 (the Hessian vanishes), so ' +
+        'there is no top direction and no step ratio',
+      { location: 'factors', hint: 'start from a minimizer of a nonzero target' },
+    );
+  }
   const eta = o.stepSize ?? (o.stepRatio! * 2) / lambda;
 
   // The perturbed start w_0 = w* + r·d.

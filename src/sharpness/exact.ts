@@ -39,7 +39,10 @@ export interface ExactOptions {
 export interface MinimizerSharpness {
   /** `λ_max` of the Hessian, `2 λ_max(T)`. */
   sharpness: number;
-  /** Unit top Hessian eigenvector, parameter layout, sign fixed. */
+  /**
+   * Unit top Hessian eigenvector, parameter layout, sign fixed (all zeros
+   * when the sharpness is 0).
+   */
   top: Float64Array;
   route: 'dense' | 'lanczos';
 }
@@ -64,7 +67,21 @@ export function minimizerSharpness(
     value = res.largest.value;
     x = res.largest.vector;
   }
-  checkPositive(value);
+  if (!Number.isFinite(value)) {
+    throw new NumericError(`T has a non-finite eigenvalue (${value})`, {
+      hint: 'check the factors for overflow',
+    });
+  }
+
+  // T = 0 (e.g. two zero layers): the Hessian vanishes and no direction
+  // is preferred; report sharpness 0 and a zero "direction".
+  if (!(value > 0)) {
+    return {
+      sharpness: 0,
+      top: new Float64Array(chain.params.length),
+      route: dense ? 'dense' : 'lanczos',
+    };
+  }
 
   return {
     sharpness: 2 * value,

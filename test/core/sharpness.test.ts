@@ -156,3 +156,11 @@ describe('sharpnessReport', () => {
     expect(() => sharpnessReport([[[1, 2]], [[1, 2]]])).toThrow(/columns/);
   });
 });
+
+describe('degenerate chains', () => {
+  it('all-zero factors of a zero target: sharpness 0, no error', () => {
+    const report = sharpnessReport([[[0, 0]], [[0]], [[0], [0]]]);
+    expect(report.atMinimizer).toBe(true);
+    expect(report.sharpness).toBe(0);
+  });
+});
