@@ -110,7 +110,7 @@ class Walker {
   convert(node: unknown, path: Path, depth: number, record: boolean): unknown {
     this.nodes += 1;
     if (this.nodes > MAX_NODES || depth > MAX_DEPTH) {
-      this.tooBig(path, depth > MAX_DEPTH);
+      this.tooBig(node, path, depth > MAX_DEPTH);
       return null;
     }
 
@@ -138,6 +138,7 @@ class Walker {
         expected: 'an alias to an earlier anchor',
         found: `*${node.source}`,
         hint: 'define the anchor (&name) before using it, not inside it',
+        position: this.positionOf(node),
       });
 
       return null;
@@ -192,6 +193,7 @@ class Walker {
           expected: 'a list item',
           found: 'a `key: value` pair inside a list',
           hint: 'write {key: value} for a mapping inside a list',
+          position: this.positionOf(item),
         });
 
         return null;
@@ -210,6 +212,7 @@ class Walker {
       expected: 'plain keys (words before `:`)',
       found: 'a list or mapping used as a key',
       hint: 'remove the `?` complex key',
+      position: this.positionOf(key),
     });
 
     return undefined;
@@ -220,13 +223,18 @@ class Walker {
     path: Path,
     node: unknown,
   ): void {
-    const range = (node as { range?: [number, number, number] }).range;
-    if (!range) return;
-
-    into.set(formatPath(path), this.lines.linePos(range[0]));
+    const position = this.positionOf(node);
+    if (position) into.set(formatPath(path), position);
   }
 
-  private tooBig(path: Path, tooDeep: boolean): void {
+  private positionOf(node: unknown): SourcePosition | undefined {
+    const range = (node as { range?: [number, number, number] } | null)
+      ?.range;
+
+    return range ? this.lines.linePos(range[0]) : undefined;
+  }
+
+  private tooBig(node: unknown, path: Path, tooDeep: boolean): void {
     if (this.reportedSize) return;
     this.reportedSize = true;
 
@@ -237,6 +245,7 @@ class Walker {
         : `at most ${MAX_NODES} values after expanding aliases`,
       found: tooDeep ? 'deeper nesting' : 'more values',
       hint: 'a sweep file is a few dozen lines; check anchors and aliases',
+      position: this.positionOf(node),
     });
   }
 }
