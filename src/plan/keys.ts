@@ -86,6 +86,11 @@ function write(value: unknown, depth: number): string {
  * The spec with equivalent spellings made identical: a target without a
  * seed uses the trial seed, and trailing zero singular values are the
  * padding the target adds anyway.
+ *
+ * LIMITATION: equivalences that depend on the mathematics are not
+ * detected (an imbalanced minimizer with spread 0 and a balanced one, a
+ * step size and the step ratio it amounts to): such trials get different
+ * keys and are computed and stored twice.
  */
 export function canonicalSpec(spec: TrialSpec): TrialSpec {
   return { ...spec, target: canonicalTarget(spec.target, spec.seed) };

@@ -135,6 +135,10 @@ function misspelled(
 /**
  * `U diag(values) Vᵀ` is `d_L × d_0`: it has at most `min(d_0, d_L)`
  * nonzero singular values, for every shape of the grid.
+ *
+ * LIMITATION: targets cannot be tied to shapes, so one singular target
+ * too large for the smallest shape rejects the whole sweep; users split
+ * such a sweep into one file per shape group.
  */
 function targetRankRule(
   grid: GridDefinition,

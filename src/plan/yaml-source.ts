@@ -49,7 +49,21 @@ const HINTS: Record<string, string> = {
 /** Parses `text`; on failure records issues and returns undefined. */
 export function readYaml(text: string, issues: Issues): Located | undefined {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  } catch (error) {
+    // The parser reports problems as errors on the document; a throw is
+    // its own failure, still reported as a problem with this file.
+    issues.add({
+      path: [],
+      expected: 'YAML the parser can read',
+      found: `a parser failure (${String(error).slice(0, 80)})`,
+      hint: 'simplify the file; sweep files are a few dozen plain lines',
+    });
+
+    return undefined;
+  }
 
   for (const problem of [...doc.errors, ...doc.warnings]) {
     issues.add(syntaxIssue(problem));
