@@ -1,135 +1,164 @@
 /**
- * Allocation-free kernels for the GD hot loop. All matrices are row-major
- * (see mat.ts); every product writes into a caller-owned `out` that must
- * not alias an input. Loops run in i-k-j order so the innermost loop walks
- * contiguous rows of both `out` and the right operand.
+ * Allocation-free matrix products for the GD hot loop. All matrices are
+ * row-major (see mat.ts); every product writes into a caller-owned `out`
+ * that must not alias an input.
+ *
+ * Two kernels do all the work. `rowCombination` builds each output row as
+ * a combination of rows of the right operand (i-k-j order: the inner loop
+ * walks contiguous rows), with the k loop unrolled by four so each pass
+ * over an output row does four multiply-adds per load/store; it serves
+ * `a·b` and `aᵀ·b` through the strides of the left operand. `dotBlock`
+ * computes `a·bᵀ` as dot products of rows, 2×2 at a time so every loaded
+ * value is used twice. Unrolling changes the summation order only, so the
+ * results differ from the textbook loop by round-off.
  */
 import type { Mat } from './mat.js';
 
-/** out = a · b  (a: m×k, b: k×n). */
-export function matmul(out: Mat, a: Mat, b: Mat): void {
-  const m = a.rows;
-  const k = a.cols;
-  const n = b.cols;
-  const o = out.data;
-  const x = a.data;
-  const y = b.data;
-  o.fill(0, 0, m * n);
+/**
+ * o[i,:] (+)= Σ_p x(i,p) · y[p,:] with x(i,p) = x[i·rs + p·cs]:
+ * o is m×n, y is k×n.
+ */
+function rowCombination(
+  o: Float64Array,
+  x: Float64Array,
+  rs: number,
+  cs: number,
+  y: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  accumulate: boolean,
+): void {
+  if (!accumulate) o.fill(0, 0, m * n);
 
   for (let i = 0; i < m; i++) {
     const oi = i * n;
-    for (let p = 0; p < k; p++) {
-      const s = x[i * k + p];
-      if (s === 0) continue;
-      const yp = p * n;
-      for (let j = 0; j < n; j++) o[oi + j] += s * y[yp + j];
+    const xi = i * rs;
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      const s0 = x[xi + p * cs];
+      const s1 = x[xi + (p + 1) * cs];
+      const s2 = x[xi + (p + 2) * cs];
+      const s3 = x[xi + (p + 3) * cs];
+      const y0 = p * n;
+      const y1 = y0 + n;
+      const y2 = y1 + n;
+      const y3 = y2 + n;
+      for (let j = 0; j < n; j++) {
+        o[oi + j] +=
+          s0 * y[y0 + j] + s1 * y[y1 + j] + s2 * y[y2 + j] + s3 * y[y3 + j];
+      }
     }
-  }
-}
-
-/** out = aᵀ · b  (a: k×m, b: k×n, out: m×n). */
-export function matmulTN(out: Mat, a: Mat, b: Mat): void {
-  const k = a.rows;
-  const m = a.cols;
-  const n = b.cols;
-  const o = out.data;
-  const x = a.data;
-  const y = b.data;
-  o.fill(0, 0, m * n);
-
-  // Row p of a scatters into every row of out; row p of b is reused.
-  for (let p = 0; p < k; p++) {
-    const xp = p * m;
-    const yp = p * n;
-    for (let i = 0; i < m; i++) {
-      const s = x[xp + i];
-      if (s === 0) continue;
-      const oi = i * n;
+    for (; p < k; p++) {
+      const s = x[xi + p * cs];
+      const yp = p * n;
       for (let j = 0; j < n; j++) o[oi + j] += s * y[yp + j];
     }
   }
 }
 
 /**
- * out = alpha · a · bᵀ  (a: m×k, b: n×k, out: m×n): row-by-row dot
- * products, both operands read contiguously.
+ * o[i,j] (+)= alpha · Σ_p x[i,p] y[j,p]: x is m×k, y is n×k, o is m×n.
+ * Rows i, i+1 against j, j+1 share their loads (2×2 register block).
  */
-export function matmulNT(out: Mat, a: Mat, b: Mat, alpha = 1): void {
-  const m = a.rows;
-  const k = a.cols;
-  const n = b.rows;
-  const o = out.data;
-  const x = a.data;
-  const y = b.data;
+function dotBlock(
+  o: Float64Array,
+  x: Float64Array,
+  y: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  alpha: number,
+  accumulate: boolean,
+): void {
+  const put = (idx: number, v: number) => {
+    o[idx] = accumulate ? o[idx] + alpha * v : alpha * v;
+  };
+  let i = 0;
 
-  for (let i = 0; i < m; i++) {
+  for (; i + 1 < m; i += 2) {
+    const x0 = i * k;
+    const x1 = x0 + k;
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      const y0 = j * k;
+      const y1 = y0 + k;
+      let a = 0;
+      let b = 0;
+      let c = 0;
+      let d = 0;
+      for (let p = 0; p < k; p++) {
+        const u0 = x[x0 + p];
+        const u1 = x[x1 + p];
+        const v0 = y[y0 + p];
+        const v1 = y[y1 + p];
+        a += u0 * v0;
+        b += u0 * v1;
+        c += u1 * v0;
+        d += u1 * v1;
+      }
+      put(i * n + j, a);
+      put(i * n + j + 1, b);
+      put((i + 1) * n + j, c);
+      put((i + 1) * n + j + 1, d);
+    }
+    for (; j < n; j++) {
+      const yj = j * k;
+      let a = 0;
+      let c = 0;
+      for (let p = 0; p < k; p++) {
+        a += x[x0 + p] * y[yj + p];
+        c += x[x1 + p] * y[yj + p];
+      }
+      put(i * n + j, a);
+      put((i + 1) * n + j, c);
+    }
+  }
+  for (; i < m; i++) {
     const xi = i * k;
     for (let j = 0; j < n; j++) {
       const yj = j * k;
       let s = 0;
       for (let p = 0; p < k; p++) s += x[xi + p] * y[yj + p];
-      o[i * n + j] = alpha * s;
+      put(i * n + j, s);
     }
   }
 }
 
-/** out += alpha · a · bᵀ, the accumulating form used by HVPs. */
-export function addMatmulNT(out: Mat, alpha: number, a: Mat, b: Mat): void {
-  const m = a.rows;
-  const k = a.cols;
-  const n = b.rows;
-  const o = out.data;
-  const x = a.data;
-  const y = b.data;
-
-  for (let i = 0; i < m; i++) {
-    const xi = i * k;
-    for (let j = 0; j < n; j++) {
-      const yj = j * k;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += x[xi + p] * y[yj + p];
-      o[i * n + j] += alpha * s;
-    }
-  }
-}
-
-/** out += aᵀ · b  (accumulating matmulTN). */
-export function addMatmulTN(out: Mat, a: Mat, b: Mat): void {
-  const k = a.rows;
-  const m = a.cols;
-  const n = b.cols;
-  const o = out.data;
-  const x = a.data;
-  const y = b.data;
-
-  for (let p = 0; p < k; p++) {
-    const xp = p * m;
-    const yp = p * n;
-    for (let i = 0; i < m; i++) {
-      const s = x[xp + i];
-      if (s === 0) continue;
-      const oi = i * n;
-      for (let j = 0; j < n; j++) o[oi + j] += s * y[yp + j];
-    }
-  }
+/** out = a · b  (a: m×k, b: k×n). */
+export function matmul(out: Mat, a: Mat, b: Mat): void {
+  rowCombination(
+    out.data, a.data, a.cols, 1, b.data, a.rows, a.cols, b.cols, false,
+  );
 }
 
 /** out += a · b. */
 export function addMatmul(out: Mat, a: Mat, b: Mat): void {
-  const m = a.rows;
-  const k = a.cols;
-  const n = b.cols;
-  const o = out.data;
-  const x = a.data;
-  const y = b.data;
+  rowCombination(
+    out.data, a.data, a.cols, 1, b.data, a.rows, a.cols, b.cols, true,
+  );
+}
 
-  for (let i = 0; i < m; i++) {
-    const oi = i * n;
-    for (let p = 0; p < k; p++) {
-      const s = x[i * k + p];
-      if (s === 0) continue;
-      const yp = p * n;
-      for (let j = 0; j < n; j++) o[oi + j] += s * y[yp + j];
-    }
-  }
+/** out = aᵀ · b  (a: k×m, b: k×n, out: m×n). */
+export function matmulTN(out: Mat, a: Mat, b: Mat): void {
+  rowCombination(
+    out.data, a.data, 1, a.cols, b.data, a.cols, a.rows, b.cols, false,
+  );
+}
+
+/** out += aᵀ · b. */
+export function addMatmulTN(out: Mat, a: Mat, b: Mat): void {
+  rowCombination(
+    out.data, a.data, 1, a.cols, b.data, a.cols, a.rows, b.cols, true,
+  );
+}
+
+/** out = alpha · a · bᵀ  (a: m×k, b: n×k, out: m×n). */
+export function matmulNT(out: Mat, a: Mat, b: Mat, alpha = 1): void {
+  dotBlock(out.data, a.data, b.data, a.rows, a.cols, b.rows, alpha, false);
+}
+
+/** out += alpha · a · bᵀ, the accumulating form used by HVPs. */
+export function addMatmulNT(out: Mat, alpha: number, a: Mat, b: Mat): void {
+  dotBlock(out.data, a.data, b.data, a.rows, a.cols, b.rows, alpha, true);
 }
