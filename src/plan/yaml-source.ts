@@ -34,7 +34,7 @@ export interface Located {
 }
 
 const MAX_DEPTH = 64;
-const MAX_NODES = 1_000_000;
+const MAX_NODES = 100_000;
 
 const HINTS: Record<string, string> = {
   BAD_INDENT: 'check the indentation and that brackets are closed',

@@ -161,7 +161,13 @@ const CASES: Case[] = [
   },
   {
     name: 'depth below 2',
-    lines: ['name: x', 'grid:', '  depth: [1, 2]', '  width: 2', '  stepRatio: 1'],
+    lines: [
+      'name: x',
+      'grid:',
+      '  depth: [1, 2]',
+      '  width: 2',
+      '  stepRatio: 1',
+    ],
     path: 'grid.depth[0]',
     line: 3,
     mentions: 'an integer ≥ 2',
@@ -210,7 +216,11 @@ const CASES: Case[] = [
   },
   {
     name: 'non-integer seed',
-    lines: ['name: x', 'seeds: [1, 1.5]', 'grid: {depth: 2, width: 2, stepRatio: 1}'],
+    lines: [
+      'name: x',
+      'seeds: [1, 1.5]',
+      'grid: {depth: 2, width: 2, stepRatio: 1}',
+    ],
     path: 'seeds[1]',
     line: 2,
   },
@@ -285,7 +295,14 @@ const CASES: Case[] = [
   },
   {
     name: 'dims with a zero width',
-    lines: ['name: x', 'grid:', '  dims:', '    - [1, 4, 1]', '    - [1, 0, 1]', '  stepRatio: 1'],
+    lines: [
+      'name: x',
+      'grid:',
+      '  dims:',
+      '    - [1, 4, 1]',
+      '    - [1, 0, 1]',
+      '  stepRatio: 1',
+    ],
     path: 'grid.dims[1][1]',
     line: 5,
   },
@@ -305,14 +322,23 @@ const CASES: Case[] = [
   },
   {
     name: 'range with a non-integer value on an integer axis',
-    lines: ['name: x', 'grid:', '  depth: {from: 2, to: 5, count: 3}', '  width: 2', '  stepRatio: 1'],
+    lines: [
+      'name: x',
+      'grid:',
+      '  depth: {from: 2, to: 5, count: 3}',
+      '  width: 2',
+      '  stepRatio: 1',
+    ],
     path: 'grid.depth',
     line: 3,
     mentions: '3.5',
   },
   {
     name: 'log range through zero',
-    lines: grid('  stepRatio: 1', '  radius: {from: 0, to: 1e-3, count: 4, log: true}'),
+    lines: grid(
+      '  stepRatio: 1',
+      '  radius: {from: 0, to: 1e-3, count: 4, log: true}',
+    ),
     path: 'grid.radius.from',
     line: 6,
     mentions: 'log',
@@ -385,7 +411,8 @@ describe('sweep validation errors', () => {
     for (let i = 1; i < 9; i++) {
       const prev = String.fromCharCode(96 + i);
       const name = String.fromCharCode(97 + i);
-      levels.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(', ')}]`);
+      const aliases = Array(10).fill(`*${prev}`).join(', ');
+      levels.push(`${name}: &${name} [${aliases}]`);
     }
 
     const started = Date.now();

@@ -16,6 +16,9 @@ const fixture = (name: string) =>
 
 const all = (trials: Iterable<PlannedTrial>) => [...trials];
 
+const ratioOf = (t: PlannedTrial) =>
+  (t.spec.step as { ratio: number }).ratio;
+
 // The large fixture is streamed once and shared by the tests below.
 const wide = loadSweepFile(fixture('depth-width.yaml'));
 const wideTrials = all(wide.trials());
@@ -64,7 +67,7 @@ describe('valid sweep files', () => {
     expect(plan.description).toBe('depth and width against the step ratio');
   });
 
-  it('resolves each trial fully: dims, minimizer objects, gd, trajectory', () => {
+  it('resolves each trial: dims, minimizer objects, gd, trajectory', () => {
     const plan = wide;
     const trials = wideTrials;
 
@@ -75,7 +78,9 @@ describe('valid sweep files', () => {
         '1-4-1', '1-4-2', '1-4-4-4-1', '1-4-4-4-2'].sort(),
     );
 
-    const minimizers = new Set(trials.map((t) => JSON.stringify(t.spec.minimizer)));
+    const minimizers = new Set(
+      trials.map((t) => JSON.stringify(t.spec.minimizer)),
+    );
     expect([...minimizers].sort()).toEqual(
       [
         { family: 'balanced' },
@@ -94,11 +99,11 @@ describe('valid sweep files', () => {
     }
   });
 
-  it('spaces ranges evenly: linear ratios and log radii as typed by hand', () => {
+  it('spaces ranges evenly: linear ratios, log radii, as typed', () => {
     const plan = wide;
     const trials = wideTrials;
 
-    const ratios = [...new Set(trials.map((t) => (t.spec.step as { ratio: number }).ratio))];
+    const ratios = [...new Set(trials.map(ratioOf))];
     expect(ratios.sort((a, b) => a - b)).toEqual(
       [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6],
     );
@@ -112,7 +117,6 @@ describe('valid sweep files', () => {
   it('follows the documented order: seed outermost, step fastest', () => {
     const plan = wide;
     const trials = wideTrials;
-    const ratioOf = (t: PlannedTrial) => (t.spec.step as { ratio: number }).ratio;
 
     expect(trials.slice(0, 12).map(ratioOf)).toEqual(
       [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6],
@@ -145,9 +149,14 @@ describe('valid sweep files', () => {
     // 4 seeds × 3 shapes × 2 targets × 2 step sizes
     expect(plan.count).toBe(48);
     expect(trials).toHaveLength(48);
-    expect([...new Set(trials.map((t) => t.spec.seed))]).toEqual([10, 11, 12, 13]);
+    const seeds = [...new Set(trials.map((t) => t.spec.seed))];
+    expect(seeds).toEqual([10, 11, 12, 13]);
     expect(trials[0].spec.dims).toEqual([1, 4, 4, 1]);
-    expect(trials[0].spec.target).toEqual({ kind: 'singular', values: [3], seed: 7 });
+    expect(trials[0].spec.target).toEqual({
+      kind: 'singular',
+      values: [3],
+      seed: 7,
+    });
     expect(trials[0].spec.step).toEqual({ size: 0.01 });
     expect(trials[1].spec.step).toEqual({ size: 0.02 });
     expect(trials[47].spec.dims).toEqual([3, 3, 3, 3, 3]);
@@ -165,6 +174,29 @@ describe('valid sweep files', () => {
     expect(plan.count).toBe(2);
     expect(a.key).toBe(b.key);
     expect(a.index).not.toBe(b.index);
+  });
+
+  it('expands YAML anchors and aliases like the values they name', () => {
+    const aliased = parseSweep(
+      [
+        'name: aliased',
+        'grid:',
+        '  dims: [1, 3, 1]',
+        '  stepRatio: &ratios [0.5, 1.5]',
+        '  radius: *ratios',
+      ].join('\n'),
+      'a.yaml',
+    );
+    const written = parseSweep(
+      'name: written\ngrid: {dims: [1, 3, 1], stepRatio: [0.5, 1.5], ' +
+        'radius: [0.5, 1.5]}',
+      'w.yaml',
+    );
+
+    expect(aliased.count).toBe(4);
+    expect(all(aliased.trials()).map((t) => t.key)).toEqual(
+      all(written.trials()).map((t) => t.key),
+    );
   });
 
   it('stores a JSON-safe normalised definition', () => {

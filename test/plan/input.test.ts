@@ -119,7 +119,12 @@ describe('sharpness input', () => {
       'factors[0][0][0]',
       'remove the quotes',
     ],
-    ['unknown key', { ...tiny, targt: [[1]] }, 'targt', 'did you mean `target`?'],
+    [
+      'unknown key',
+      { ...tiny, targt: [[1]] },
+      'targt',
+      'did you mean `target`?',
+    ],
     ['target not a matrix', { ...tiny, target: 5 }, 'target', 'a matrix'],
   ];
 
@@ -221,16 +226,41 @@ describe('escape input', () => {
   const bad: Array<[string, unknown, string, string]> = [
     ['both steps', { ...valid, stepSize: 0.1 }, 'stepRatio', 'both'],
     ['no step', without('stepRatio'), '', 'neither'],
-    ['zero step size', { ...without('stepRatio'), stepSize: 0 }, 'stepSize', '> 0'],
+    [
+      'zero step size',
+      { ...without('stepRatio'), stepSize: 0 },
+      'stepSize',
+      '> 0',
+    ],
     ['negative ratio', { ...valid, stepRatio: -1 }, 'stepRatio', '> 0'],
     ['negative radius', { ...valid, radius: -1e-6 }, 'radius', '≥ 0'],
     ['missing radius', without('radius'), '', '`radius`'],
-    ['bad direction', { ...valid, direction: 'tops' }, 'direction', 'did you mean `top`?'],
+    [
+      'bad direction',
+      { ...valid, direction: 'tops' },
+      'direction',
+      'did you mean `top`?',
+    ],
     ['fractional seed', { ...valid, seed: 1.5 }, 'seed', 'an integer'],
     ['zero maxSteps', { ...valid, maxSteps: 0 }, 'maxSteps', '≥ 1'],
-    ['zero escape distance', { ...valid, escapeDistance: 0 }, 'escapeDistance', '> 0'],
-    ['string earlyStop', { ...valid, earlyStop: 'no' }, 'earlyStop', 'true or false'],
-    ['misspelled key', { ...valid, maxStep: 10 }, 'maxStep', 'did you mean `maxSteps`?'],
+    [
+      'zero escape distance',
+      { ...valid, escapeDistance: 0 },
+      'escapeDistance',
+      '> 0',
+    ],
+    [
+      'string earlyStop',
+      { ...valid, earlyStop: 'no' },
+      'earlyStop',
+      'true or false',
+    ],
+    [
+      'misspelled key',
+      { ...valid, maxStep: 10 },
+      'maxStep',
+      'did you mean `maxSteps`?',
+    ],
   ];
 
   it.each(bad)('rejects %s', (_, value, path, mentions) => {

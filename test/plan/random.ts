@@ -83,7 +83,7 @@ export function mutateTree(root: unknown, random: Random): unknown {
       parent[last] = structuredClone(random.pick(ODD_VALUES));
       break;
     case 2:
-      if (Array.isArray(parent)) parent.push(structuredClone(parent[last]));
+      if (Array.isArray(parent)) parent.push(structuredClone(parent[last as number]));
       else parent[`${String(last)}x`] = parent[last];
       break;
     default:
