@@ -5,6 +5,7 @@
  * apart from the (few) samples.
  */
 import { type Chain, GdWorkspace } from '../dmf/index.js';
+import { NumericError } from '../errors.js';
 import type { Mat } from '../linalg/index.js';
 import { hessianExtremes, minimizerSharpness } from '../sharpness/index.js';
 import {
@@ -47,17 +48,27 @@ export interface GdRunOutput {
 
 /**
  * Sharpness at a GD iterate: the exact T route once converged (residual
- * below convergedLoss), the full Hessian λ_max otherwise.
+ * below convergedLoss), the full Hessian λ_max otherwise. Null when the
+ * iterate is too large for a trustworthy eigenvalue (entries overflow):
+ * a far-off iterate must not fail the whole trial.
  */
 export function sharpnessAt(
   chain: Chain,
   target: Mat,
   loss: number,
   convergedLoss: number,
-): number {
-  if (loss < convergedLoss) return minimizerSharpness(chain).sharpness;
+): number | null {
+  try {
+    const value =
+      loss < convergedLoss
+        ? minimizerSharpness(chain).sharpness
+        : hessianExtremes(chain, target).lambdaMax;
 
-  return hessianExtremes(chain, target).lambdaMax;
+    return Number.isFinite(value) ? value : null;
+  } catch (error) {
+    if (error instanceof NumericError) return null;
+    throw error;
+  }
 }
 
 export function runGd(input: GdRunInput): GdRunOutput {
@@ -71,8 +82,9 @@ export function runGd(input: GdRunInput): GdRunOutput {
       top += (params[k] - anchor[k]) * input.top[k];
     }
     const s: TrajectorySample = { step, loss, distance, topComponent: top };
-    if (input.trajectorySharpness && Number.isFinite(loss)) {
-      s.sharpness = sharpnessAt(chain, target, loss, input.convergedLoss);
+    if (input.trajectorySharpness) {
+      const value = sharpnessAt(chain, target, loss, input.convergedLoss);
+      if (value !== null) s.sharpness = value;
     }
     trajectory.push(s);
   };

@@ -46,6 +46,11 @@ export interface SymEig {
  */
 export function symEig(a: Mat): SymEig {
   const n = a.rows;
+  if (!a.data.every(Number.isFinite)) {
+    throw new NumericError(
+      'symmetric eigen-decomposition of a matrix with non-finite entries',
+    );
+  }
   const m = new Matrix(n, n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {

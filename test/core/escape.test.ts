@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { createChain } from '../../src/dmf/index.js';
+import { fromRows } from '../../src/linalg/index.js';
 import {
   plannedSampleSteps,
   runEscape,
+  sharpnessAt,
   runTrial,
   type TrialSpec,
 } from '../../src/escape/index.js';
@@ -153,4 +156,16 @@ describe('early stopping never changes the recorded outcome', () => {
       }
     }
   }
+});
+
+describe('sharpness at far-off iterates', () => {
+  it('is null, not an exception, when the Hessian overflows', () => {
+    const chain = createChain([2, 2, 2, 2]);
+    chain.params.fill(1e120);
+    const target = fromRows([
+      [1, 0],
+      [0, 1],
+    ]);
+    expect(sharpnessAt(chain, target, 1e90, 1e-20)).toBeNull();
+  });
 });
