@@ -37,8 +37,11 @@ export function balancedMinimizer(target: Mat, dims: number[]): Chain {
     );
   }
   const chain = createChain(dims);
-  const root = Array.from(dec.values.subarray(0, k), (s) =>
-    Math.pow(s, 1 / depth),
+  // Round-off singular values (beyond the rank) become exact zeros: their
+  // L-th roots would otherwise put visible entries (1e-16^(1/L)) into the
+  // factors of a rank-deficient target.
+  const root = Array.from(dec.values.subarray(0, k), (s, j) =>
+    j < rank ? Math.pow(s, 1 / depth) : 0,
   );
   const r = dec.values.length;
 

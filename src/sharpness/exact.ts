@@ -36,6 +36,13 @@ export interface ExactOptions {
   seed?: number;
 }
 
+/**
+ * LIMITATION: when the top eigenvalue of T is repeated (e.g. a target
+ * with σ_1 = σ_2), the top direction is one vector of its eigenspace,
+ * reproducible here but not canonical: another implementation may pick a
+ * different one, so escapes along "top" are comparable across tools only
+ * for a simple top eigenvalue.
+ */
 export interface MinimizerSharpness {
   /** `λ_max` of the Hessian, `2 λ_max(T)`. */
   sharpness: number;

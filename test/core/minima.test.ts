@@ -146,3 +146,16 @@ describe('determinism', () => {
     expect(maxAbsDiff(a.params, c.params)).toBeGreaterThan(0);
   });
 });
+
+describe('rank-deficient targets', () => {
+  it('balanced factors carry exact zeros beyond the rank', () => {
+    const dims = [3, 3, 3, 3, 3, 3, 3];
+    const m = buildTarget({ kind: 'singular', values: [2] }, dims, 4);
+    const chain = balancedMinimizer(m, dims);
+    // W_2 … W_5 are diag(s_1, 0, 0): one nonzero entry each.
+    for (const w of chain.factors.slice(1, -1)) {
+      expect([...w.data].filter((x) => x !== 0)).toHaveLength(1);
+    }
+    expect(relFrob(product(chain), m)).toBeLessThan(1e-12);
+  });
+});
