@@ -6,7 +6,6 @@
  */
 import {
   describeFound,
-  isMapping,
   looksNumeric,
   type Issues,
   type Path,

@@ -95,7 +95,10 @@ export function recordCheck<F extends Fields>(
       const present = Object.prototype.hasOwnProperty.call(value, key);
 
       if (!present) {
-        if (field.default !== undefined) out[key] = field.default;
+        // A copy: defaults must not be shared between parsed documents.
+        if (field.default !== undefined) {
+          out[key] = structuredClone(field.default);
+        }
         if (field.required) missing(key, field, path, issues, rule);
         continue;
       }

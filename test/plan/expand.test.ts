@@ -68,7 +68,6 @@ describe('valid sweep files', () => {
   });
 
   it('resolves each trial: dims, minimizer objects, gd, trajectory', () => {
-    const plan = wide;
     const trials = wideTrials;
 
     const dims = new Set(trials.map((t) => t.spec.dims.join('-')));
@@ -100,7 +99,6 @@ describe('valid sweep files', () => {
   });
 
   it('spaces ranges evenly: linear ratios, log radii, as typed', () => {
-    const plan = wide;
     const trials = wideTrials;
 
     const ratios = [...new Set(trials.map(ratioOf))];
