@@ -1,0 +1,215 @@
+import { Box, useApp, useInput, type Key } from 'ink';
+import { useEffect, useReducer, useRef, type Dispatch } from 'react';
+
+import { useLive } from '../hooks/use-live.js';
+import { useTerminalSize } from '../hooks/use-terminal-size.js';
+import { useTick } from '../hooks/use-tick.js';
+import { RateTracker } from '../progress.js';
+import type { DashSource } from '../source.js';
+import {
+  initialState,
+  reduce,
+  type Action,
+  type DashState,
+} from '../state.js';
+import type { SweepInfo } from '../types.js';
+import { Failures } from './failures.js';
+import { Header } from './header.js';
+import { HelpOverlay } from './help-overlay.js';
+import { LandingView } from './landing-view.js';
+import { navigation } from './navigation.js';
+import { Overview } from './overview.js';
+import { Pending } from './pending.js';
+import { PhaseMap } from './phase-map.js';
+import { ResultsTable } from './results-table.js';
+import { StatusBar } from './status-bar.js';
+import { TrialDetail } from './trial-detail.js';
+
+export interface DashboardProps {
+  source: DashSource;
+  /** Preselect this sweep by name. */
+  sweep?: string;
+  /** Given when embedded in a run: q / Ctrl-C ask for a graceful stop. */
+  onStop?: () => void;
+  /** The second Ctrl-C of a run. */
+  onForceStop?: () => void;
+  /** How often the sweep counters are read; at least twice a second. */
+  pollMs?: number;
+}
+
+const HINTS = {
+  overview: 'tab views · ↑↓ sweep · enter phase map · ? help · q quit',
+  phase: 'tab views · a axis · j/k scroll · ? help · q quit',
+  landing: 'tab views · ? help · q quit',
+  table: 'tab views · ↑↓ row · enter detail · s/S sort · / filter · ? help',
+  failures: 'tab views · ↑↓ row · enter detail · ? help · q quit',
+  detail: 'esc back · tab views · ? help · q quit',
+};
+
+/** The whole screen: tabs, the current view, and a status line. */
+export function Dashboard(props: DashboardProps) {
+  const { source, pollMs = 400 } = props;
+  const { exit } = useApp();
+  const { columns: width, rows } = useTerminalSize();
+  const [state, dispatch] = useReducer(reduce, undefined, initialState);
+
+  const tick = useTick(pollMs);
+  const sweepsLive = useLive(() => source.call('sweeps'), 'sweeps', tick);
+  const sweeps = sweepsLive.value ?? [];
+  const rates = useRef(new RateTracker()).current;
+  useEffect(() => {
+    for (const s of sweepsLive.value ?? []) rates.add(s.id, s.done, Date.now());
+  }, [sweepsLive.value, rates]);
+  usePreselect(props.sweep, sweeps, dispatch);
+
+  const sweep = sweeps[Math.min(state.sweepRow, sweeps.length - 1)] ?? null;
+  const stopping = useRef(false);
+  const interrupt = (hard: boolean) => {
+    if (props.onStop === undefined) return exit();
+    if (!stopping.current) {
+      stopping.current = true;
+      props.onStop();
+      dispatch({ type: 'stopping' });
+    } else if (hard) {
+      props.onForceStop?.();
+      exit();
+    }
+  };
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') return interrupt(true);
+    if (state.prompt !== null) return promptKey(input, key, state, dispatch);
+    if (state.help) return dispatch({ type: 'help' });
+    globalKey(input, key, state, dispatch, interrupt);
+  });
+
+  // One line of tabs, one of status, one spare so that Ink never sees a
+  // frame as tall as the terminal (it would clear the screen each time).
+  const height = Math.max(4, rows - 3);
+  const viewActive = !state.help && state.prompt === null &&
+    state.detail === null;
+  const body = (() => {
+    if (state.help) return <HelpOverlay width={width} />;
+    if (sweepsLive.value === null || sweep === null) {
+      return (
+        <Pending live={sweepsLive} what="sweeps"
+          empty={sweepsLive.value !== null}
+          emptyText="No sweeps in this database yet." />
+      );
+    }
+    const common = { source, sweep, width, height };
+    if (state.detail !== null) {
+      return <TrialDetail {...common} trialKey={state.detail} />;
+    }
+    switch (state.view) {
+      case 'overview':
+        return (
+          <OverviewPane sweeps={sweeps} state={state} dispatch={dispatch}
+            rates={rates} width={width} height={height} active={viewActive} />
+        );
+      case 'phase':
+        return <PhaseMap {...common} axis={state.axis} active={viewActive} />;
+      case 'landing':
+        return <LandingView {...common} />;
+      case 'table':
+        return (
+          <ResultsTable {...common} state={state} dispatch={dispatch}
+            active={viewActive} />
+        );
+      case 'failures':
+        return (
+          <Failures {...common} selected={state.failureRow}
+            dispatch={dispatch} active={viewActive} />
+        );
+    }
+  })();
+
+  const problem = sweepsLive.error ?? sweepsLive.waiting;
+  return (
+    <Box flexDirection="column" width={width}>
+      <Header view={state.view} sweep={sweep?.name ?? null} width={width} />
+      <Box flexDirection="column" height={height} overflow="hidden">
+        {body}
+      </Box>
+      <StatusBar width={width} prompt={state.prompt} stopping={state.stopping}
+        hints={HINTS[state.detail !== null ? 'detail' : state.view]}
+        problem={problem === null ? null : `database: ${problem}`} />
+    </Box>
+  );
+}
+
+interface OverviewPaneProps {
+  sweeps: SweepInfo[];
+  state: DashState;
+  dispatch: Dispatch<Action>;
+  rates: RateTracker;
+  width: number;
+  height: number;
+  active: boolean;
+}
+
+function OverviewPane(props: OverviewPaneProps) {
+  const { sweeps, state, dispatch, active } = props;
+  useInput(navigation(dispatch, sweeps.length, 1, () =>
+    dispatch({ type: 'goto', view: 'phase' })), { isActive: active });
+
+  return (
+    <Overview sweeps={sweeps} selected={state.sweepRow} rates={props.rates}
+      now={Date.now()} width={props.width} height={props.height} />
+  );
+}
+
+/** Selects the sweep named on the command line once it shows up. */
+function usePreselect(
+  name: string | undefined,
+  sweeps: SweepInfo[],
+  dispatch: Dispatch<Action>,
+) {
+  const done = useRef(name === undefined);
+
+  useEffect(() => {
+    if (done.current) return;
+    const row = sweeps.findIndex((s) => s.name === name);
+    if (row < 0) return;
+    done.current = true;
+    dispatch({ type: 'select-sweep', row });
+  }, [name, sweeps, dispatch]);
+}
+
+function globalKey(
+  input: string,
+  key: Key,
+  state: DashState,
+  dispatch: Dispatch<Action>,
+  interrupt: (hard: boolean) => void,
+) {
+  if (input === 'q') interrupt(false);
+  else if (input === '?') dispatch({ type: 'help' });
+  else if (key.tab) dispatch({ type: 'view', step: key.shift ? -1 : 1 });
+  else if (input === '/') dispatch({ type: 'prompt-open' });
+  else if (state.detail !== null && (key.escape || key.backspace)) {
+    dispatch({ type: 'back' });
+  } else if (state.view === 'phase' && input === 'a') {
+    dispatch({ type: 'axis' });
+  } else if (state.view === 'table' && state.detail === null) {
+    if (input === 's') dispatch({ type: 'sort' });
+    else if (input === 'S') dispatch({ type: 'flip' });
+  }
+}
+
+function promptKey(
+  input: string,
+  key: Key,
+  state: DashState,
+  dispatch: Dispatch<Action>,
+) {
+  const text = state.prompt?.text ?? '';
+
+  if (key.return) dispatch({ type: 'prompt-submit' });
+  else if (key.escape) dispatch({ type: 'prompt-cancel' });
+  else if (key.backspace || key.delete) {
+    dispatch({ type: 'prompt-text', text: text.slice(0, -1) });
+  } else if (input !== '' && !key.ctrl && !key.meta) {
+    dispatch({ type: 'prompt-text', text: text + input });
+  }
+}
+
