@@ -164,3 +164,21 @@ describe('degenerate chains', () => {
     expect(report.sharpness).toBe(0);
   });
 });
+
+describe('independent routes agree on random minimizers', () => {
+  it('T (dense, Lanczos) and the full Hessian give one sharpness', () => {
+    const rng = new Rng(77);
+    for (let t = 0; t < 30; t++) {
+      const dims = randomDims(rng, 2, 5, 4);
+      const chain = randomChain(dims, rng);
+      const target = product(chain);
+      const dense = minimizerSharpness(chain, { denseLimit: 1e9 });
+      const krylov = minimizerSharpness(chain, { denseLimit: 0 });
+      const full = hessianExtremes(chain, target);
+      expect(relErr(krylov.sharpness, dense.sharpness)).toBeLessThan(1e-9);
+      expect(relErr(full.lambdaMax, dense.sharpness)).toBeLessThan(1e-9);
+      // PSD at a minimizer: λ_min is zero up to round-off.
+      expect(full.lambdaMin).toBeGreaterThan(-1e-10 * dense.sharpness);
+    }
+  });
+});
