@@ -18,9 +18,13 @@ const exitCodes: Record<ErrorCode, number> = {
  */
 export function reportError(error: unknown): number {
   if (error instanceof SharpsweepError) {
-    const where = error.location ? `${error.location}: ` : '';
-    const hint = error.hint ? `\n  hint: ${error.hint}` : '';
-    process.stderr.write(`sharpsweep: ${where}${error.message}${hint}\n`);
+    // Messages that list several problems already carry each location and
+    // hint; saying them twice only adds noise.
+    const { location, hint: fix, message } = error;
+    const where =
+      location && !message.includes(location) ? `${location}: ` : '';
+    const hint = fix && !message.includes(fix) ? `\n  hint: ${fix}` : '';
+    process.stderr.write(`sharpsweep: ${where}${message}${hint}\n`);
 
     return exitCodes[error.code];
   }

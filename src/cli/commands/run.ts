@@ -27,6 +27,7 @@ const help: CommandHelp = {
     ['--no-tui', 'plain progress lines instead of the dashboard'],
     ['--timeout <ms>', 'stop a trial after this long and store it as failed'],
     ['--worker-memory <mb>', 'heap limit of each worker thread'],
+    ['--yes', 'run even when the estimate says the sweep takes over a day'],
     ['-h, --help', 'show this help'],
   ],
   examples: [
@@ -45,6 +46,7 @@ export const runCommand: Command = {
       tui: { type: 'boolean' },
       timeout: { type: 'string' },
       'worker-memory': { type: 'string' },
+      yes: { type: 'boolean', short: 'y' },
     });
     if (values.help) {
       process.stdout.write(formatHelp(help));
@@ -73,6 +75,9 @@ export const runCommand: Command = {
     );
     const plan = loadSweepFile(file);
     const dbPath = (values.db as string | undefined) ?? defaultDbPath;
+    if (!values.yes) {
+      refuseHugeSweeps(plan, workers, file);
+    }
 
     const writer = openWriter(dbPath);
     const sweepId = writer.registerSweep({
@@ -130,6 +135,34 @@ export const runCommand: Command = {
     }
   },
 };
+
+/**
+ * Even at an optimistic 1 GFLOP/s per worker, some grids take days; those
+ * need an explicit --yes so that a typo in a range does not start them.
+ */
+function refuseHugeSweeps(
+  plan: ReturnType<typeof loadSweepFile>,
+  workers: number,
+  file: string,
+): void {
+  const estimate = plan.estimate();
+  const seconds = estimate.flops / (workers * 1e9);
+  if (seconds <= 86_400) {
+    return;
+  }
+
+  throw new OptionError(
+    `sweep "${plan.name}" has ${plan.count.toLocaleString('en-US')} trials ` +
+      `and up to ${estimate.gdSteps.toLocaleString('en-US')} GD steps: ` +
+      `at least ${formatDuration(seconds)} on ${workers} worker(s)`,
+    {
+      location: file,
+      hint:
+        'Shrink the grid (see `sharpsweep plan`), or add --yes to run it ' +
+        'anyway; it can be stopped and resumed at any time.',
+    },
+  );
+}
 
 /** Plain progress lines: a few per minute, plus one at the end. */
 class ProgressPrinter {
