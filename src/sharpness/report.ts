@@ -83,11 +83,30 @@ export function sharpnessReport(
     loss,
     atMinimizer,
     closedForms: forms,
-    bounds: { lower: forms.rankOne.value, upper: forms.spectralNormSum.value },
+    bounds: orderedBounds(
+      forms.rankOne.value,
+      forms.spectralNormSum.value,
+      atMinimizer ? sharpness : undefined,
+    ),
     route,
     parameters: chain.params.length,
   };
   if (lambdaMin !== undefined) report.lambdaMin = lambdaMin;
 
   return report;
+}
+
+/**
+ * Where a bound is exact it equals the sharpness up to round-off, which
+ * may land it an ulp on the wrong side; clamp so that lower ≤ exact ≤
+ * upper (lower ≤ upper away from a minimizer) always reads true.
+ */
+function orderedBounds(
+  lower: number,
+  upper: number,
+  exact?: number,
+): { lower: number; upper: number } {
+  if (exact === undefined) return { lower: Math.min(lower, upper), upper };
+
+  return { lower: Math.min(lower, exact), upper: Math.max(upper, exact) };
 }

@@ -138,10 +138,18 @@ describe('sharpnessReport', () => {
     expect(report.atMinimizer).toBe(true);
     expect(report.loss).toBe(0);
     expect(relErr(report.sharpness, c.sharpness)).toBeLessThan(1e-9);
-    expect(report.bounds.lower).toBeLessThanOrEqual(report.sharpness * (1 + 1e-9));
-    expect(report.bounds.upper).toBeGreaterThanOrEqual(
-      report.sharpness * (1 - 1e-9),
-    );
+    expect(report.bounds.lower).toBeLessThanOrEqual(report.sharpness);
+    expect(report.bounds.upper).toBeGreaterThanOrEqual(report.sharpness);
+  });
+
+  it('bounds bracket the sharpness even where both are exact (L = 2)', () => {
+    for (const c of cases.minimizers.filter((m) => m.dims.length === 3)) {
+      const report = sharpnessReport(c.factors, c.target);
+      expect(report.bounds.lower).toBeLessThanOrEqual(report.sharpness);
+      expect(report.bounds.upper).toBeGreaterThanOrEqual(report.sharpness);
+      expect(relErr(report.bounds.lower, c.sharpness)).toBeLessThan(1e-9);
+      expect(relErr(report.bounds.upper, c.sharpness)).toBeLessThan(1e-9);
+    }
   });
 
   it('flags no closed form exact away from a minimizer', () => {
