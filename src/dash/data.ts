@@ -91,6 +91,7 @@ export function openDashDb(path: string): OpenResult {
 
 export class DashDb {
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly lastParams = new Map<string, Params>();
 
   constructor(private readonly db: Database.Database) {}
 
@@ -317,12 +318,18 @@ export class DashDb {
     ) as unknown as FailureRow[];
   }
 
-  /** The query plan of a statement, for tests and the report. */
-  plan(sql: string, params: Params = {}): string[] {
-    return this.db
-      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .all(params)
-      .map((row) => (row as { detail: string }).detail);
+  /**
+   * The plan of every statement run so far, with the values it last ran
+   * with: how tests check that no query scans the whole table.
+   */
+  queryPlans(): Array<{ sql: string; plan: string[] }> {
+    return [...this.lastParams].map(([sql, params]) => ({
+      sql,
+      plan: this.db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(params)
+        .map((row) => (row as { detail: string }).detail),
+    }));
   }
 
   private statement(sql: string): Database.Statement {
@@ -336,10 +343,12 @@ export class DashDb {
   }
 
   private all(sql: string, params: Params = {}): Params[] {
+    this.lastParams.set(sql, params);
     return this.statement(sql).all(params) as Params[];
   }
 
   private get(sql: string, params: Params = {}): Params | undefined {
+    this.lastParams.set(sql, params);
     return this.statement(sql).get(params) as Params | undefined;
   }
 }
