@@ -21,7 +21,7 @@ const sweepText = readFileSync(
 );
 
 const reference = JSON.parse(
-  readFileSync('/work/shared/reference/cases.json', 'utf8'),
+  readFileSync(new URL('../../../shared/reference/cases.json', import.meta.url), 'utf8'),
 ) as { escapes: Record<string, unknown>[] };
 
 /** An escape input built from the first reference escape case. */

@@ -16,7 +16,7 @@ interface ReferenceCase {
 }
 
 const reference = JSON.parse(
-  readFileSync('/work/shared/reference/cases.json', 'utf8'),
+  readFileSync(new URL('../../../shared/reference/cases.json', import.meta.url), 'utf8'),
 ) as Record<'minimizers' | 'nonMinimizers' | 'escapes', ReferenceCase[]>;
 
 const FILE = 'input.json';
