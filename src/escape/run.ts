@@ -96,7 +96,9 @@ export function runEscape(options: EscapeOptions): TrialResult {
     outcome,
     sharpness: lambda,
     stepSize: eta,
-    stepRatio: (eta * lambda) / 2,
+    // The requested ratio itself, not ηλ/2 recomputed: grouping by ratio
+    // must not split one grid value over round-off neighbours.
+    stepRatio: o.stepRatio ?? (eta * lambda) / 2,
     escapeStep: run.escapeStep,
     predictedEscapeStep: predictEscape(eta, lambda, o, overlap),
     divergedStep: diverged ? (run.divergedStep ?? run.steps) : null,
