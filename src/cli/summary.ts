@@ -101,14 +101,14 @@ export function printSummary(dbPath: string, sweep: string): void {
 
     const table = formatTable(
       [
-        'step ratio',
+        'ρ',
         'trials',
         'failed',
-        'predicted escape',
-        'observed escape',
+        'predicted',
+        'left',
         'diverged',
-        'median landing ratio',
-        'median |obs−pred| step',
+        'landing ratio',
+        '|obs−pred|',
       ],
       buckets.map((b) => [
         formatNumber(b.ratio, 3),
@@ -122,12 +122,16 @@ export function printSummary(dbPath: string, sweep: string): void {
       ]),
     );
     process.stdout.write(
-      `\nSweep "${sweep}" by step ratio ρ = ηλ/2 ` +
-        '(linear stability predicts escape for ρ > 1):\n\n' +
+      `\nSweep "${sweep}" by step ratio ρ = ηλ_max/2:\n\n` +
         table +
-        '\n\nLanding ratio = λ_final·η/2 of escaped trials ' +
-        '(≤ 1: landed on a minimum stable for η). ' +
-        `Query everything with: sharpsweep query --db ${dbPath} ` +
+        '\n\n' +
+        [
+          'predicted  fraction that linear stability predicts to leave (ρ > 1)',
+          'left       fraction that left the minimum (escaped or diverged)',
+          'landing    median λ_final·η/2 of escaped trials (≤ 1: stable for η)',
+          '|obs−pred| median gap between observed and predicted escape step',
+        ].join('\n') +
+        `\n\nEvery trial: sharpsweep query --db ${dbPath} ` +
         `"SELECT * FROM trials WHERE sweep = '${sweep}'"\n`,
     );
   } finally {

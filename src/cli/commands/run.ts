@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
 import { OptionError } from '../../errors.js';
 import { loadSweepFile } from '../../plan/index.js';
 import { defaultWorkerCount, runLocal } from '../../run/local.js';
@@ -88,36 +90,53 @@ export const runCommand: Command = {
     });
 
     const controller = new AbortController();
+    const forceStop = () => {
+      // Everything finished is committed or in the buffer; the flush is one
+      // transaction, so stopping here cannot corrupt the file.
+      writer.close();
+      process.exit(130);
+    };
+    let dashboard: Awaited<ReturnType<typeof openDashboard>> | undefined;
     let interrupts = 0;
     const onSignal = () => {
       interrupts += 1;
-      if (interrupts === 1) {
-        process.stderr.write(
-          '\nStopping: waiting for trials in flight (Ctrl-C again to stop now; ' +
-            'finished trials are kept either way).\n',
-        );
-        controller.abort();
-        return;
+      if (interrupts > 1) {
+        forceStop();
       }
-      // Everything finished is already committed or in the buffer; the
-      // flush is one transaction, so stopping here cannot corrupt the file.
-      writer.close();
-      process.exit(130);
+      if (!dashboard) {
+        process.stderr.write(
+          '\nStopping: waiting for trials in flight (Ctrl-C again to stop ' +
+            'now; finished trials are kept either way).\n',
+        );
+      }
+      controller.abort();
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
 
-    const printer = new ProgressPrinter(plan.name);
+    const useTui =
+      !values['no-tui'] && process.stdout.isTTY && process.stdin.isTTY;
+    dashboard = useTui
+      ? await openDashboard(dbPath, plan.name, () => controller.abort(), forceStop)
+      : undefined;
+    const printer = dashboard ? undefined : new ProgressPrinter(plan.name);
+
     try {
       const report = await runLocal(plan, sweepId, writer, {
         workers,
         signal: controller.signal,
         trialTimeoutMs,
         workerMemoryMb,
-        onProgress: (progress) => printer.update(progress),
+        onProgress: (progress) => printer?.update(progress),
       });
-      printer.finish(report.progress);
       writer.close();
+      if (dashboard) {
+        // Let the last frame (100%) be seen, then hand the terminal back.
+        await delay(controller.signal.aborted ? 0 : 1_500);
+        dashboard.unmount();
+        await dashboard.waitUntilExit();
+      }
+      new ProgressPrinter(plan.name).finish(report.progress);
 
       if (report.status === 'stopped') {
         process.stderr.write(
@@ -135,6 +154,18 @@ export const runCommand: Command = {
     }
   },
 };
+
+async function openDashboard(
+  dbPath: string,
+  sweep: string,
+  onStop: () => void,
+  onForceStop: () => void,
+) {
+  // Loaded only on a terminal: plain runs do not pay for Ink and React.
+  const { startDashboard } = await import('../../dash/start.js');
+
+  return startDashboard({ dbPath, sweep, onStop, onForceStop });
+}
 
 /**
  * Even at an optimistic 1 GFLOP/s per worker, some grids take days; those
