@@ -87,13 +87,18 @@ function storedCount(db: string): number {
   }
 }
 
-async function activeTrials(queue: string): Promise<number> {
+/** Length of a BullMQ list (`wait`, `active`) of a test's trials queue. */
+async function listed(queue: string, list: string): Promise<number> {
   const client = new Redis(redis.url);
   try {
-    return await client.llen(`bull:${taskQueueName(queue)}:active`);
+    return await client.llen(`bull:${taskQueueName(queue)}:${list}`);
   } finally {
     client.disconnect();
   }
+}
+
+function activeTrials(queue: string): Promise<number> {
+  return listed(queue, 'active');
 }
 
 beforeAll(async () => {
@@ -236,5 +241,50 @@ describe('distributed sweeps on BullMQ', () => {
     expect(reportOf(run).status).toBe('done');
     expectSameAsLocal(db, local.slow, SLOW_TOTAL);
     await stopWorkers(...workers);
+  });
+
+  it('stops on request, takes back unstarted trials, resumes', async () => {
+    const db = join(dir, 'stopped.sqlite');
+    const run = coordinator('slow.yaml', db, 'stop');
+    await waitFor('the trials to be enqueued', async () =>
+      (await listed('stop', 'wait')) === SLOW_TOTAL, 20_000);
+
+    run.child.kill('SIGINT');
+    expect(await run.exited, run.stderr()).toBe(130);
+    expect(reportOf(run).status).toBe('stopped');
+    // Nothing is left behind for workers that join later.
+    expect(await listed('stop', 'wait')).toBe(0);
+    expect(storedCount(db)).toBe(0);
+
+    const only = await worker('stop');
+    const again = coordinator('slow.yaml', db, 'stop');
+    expect(await again.exited, again.stderr()).toBe(0);
+    expectSameAsLocal(db, local.slow, SLOW_TOTAL);
+    await stopWorkers(only);
+  });
+
+  it('hands a running trial back when a worker is stopped twice', async () => {
+    const db = join(dir, 'released.sqlite');
+    const run = coordinator('long.yaml', db, 'release');
+    const only = await worker('release');
+    await waitFor('the trial to start', async () =>
+      (await activeTrials('release')) === 1, 20_000);
+
+    // The trial needs several seconds; the worker must not wait for it.
+    const started = Date.now();
+    only.child.kill('SIGTERM');
+    await waitFor('the first signal', () =>
+      /stopping after 1 running/.test(only.stderr()), 5_000);
+    only.child.kill('SIGTERM');
+    expect(await only.exited, only.stderr()).toBe(0);
+    expect(Date.now() - started).toBeLessThan(4_000);
+
+    // Back in the queue at once, not left to expire as a stalled job.
+    expect(await activeTrials('release')).toBe(0);
+    expect(await listed('release', 'wait')).toBe(1);
+
+    run.child.kill('SIGINT');
+    expect(await run.exited, run.stderr()).toBe(130);
+    expect(storedCount(db)).toBe(0);
   });
 });

@@ -28,8 +28,9 @@ export function parseRedisUrl(
   try {
     parsed = new URL(url);
   } catch {
+    // Not echoed: text that is not a URL may be a password pasted alone.
     throw new OptionError(
-      `${option} expects a Redis URL, received "${maskLoosely(url)}"`,
+      `${option} expects a Redis URL; what was given is not a URL`,
       { location: option, hint },
     );
   }
@@ -65,15 +66,15 @@ export function maskRedisUrl(url: string): string {
   try {
     return maskUrl(new URL(url));
   } catch {
-    return maskLoosely(url);
+    return '(not a URL)';
   }
 }
 
 function maskUrl(parsed: URL): string {
-  const hasPassword =
-    parsed.password !== '' || parsed.searchParams.has('password');
   const user = decodeURIComponent(parsed.username);
-  const auth = hasPassword ? `${user}:****@` : user ? `${user}@` : '';
+  const auth = parsed.password !== ''
+    ? `${user}:****@`
+    : user ? `${user}@` : '';
   const port = parsed.port || String(DEFAULT_PORT);
   const host = parsed.hostname.includes(':') && !parsed.hostname.startsWith('[')
     ? `[${parsed.hostname}]`
@@ -89,9 +90,4 @@ function maskUrl(parsed: URL): string {
     `${parsed.protocol}//${auth}${host}:${port}${path}` +
     (query ? `?${query}` : '')
   );
-}
-
-/** For text that is not even a URL: hide whatever could be a secret. */
-function maskLoosely(text: string): string {
-  return text.replace(/\/\/[^@/]*@/, '//****@');
 }
