@@ -69,7 +69,8 @@ export type Action =
   | { type: 'back' }
   | { type: 'help' }
   | { type: 'prompt-open' }
-  | { type: 'prompt-text'; text: string }
+  | { type: 'prompt-type'; text: string }
+  | { type: 'prompt-erase' }
   | { type: 'prompt-submit' }
   | { type: 'prompt-cancel' }
   | { type: 'stopping' };
@@ -128,8 +129,14 @@ export function reduce(state: DashState, action: Action): DashState {
         detail: null,
         prompt: { text: formatFilter(state.filters), error: null },
       };
-    case 'prompt-text':
-      return { ...state, prompt: { text: action.text, error: null } };
+    case 'prompt-type':
+    case 'prompt-erase': {
+      if (state.prompt === null) return state;
+      const text = action.type === 'prompt-type'
+        ? state.prompt.text + action.text
+        : state.prompt.text.slice(0, -1);
+      return { ...state, prompt: { text, error: null } };
+    }
     case 'prompt-submit':
       return submit(state);
     case 'prompt-cancel':

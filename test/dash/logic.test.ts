@@ -156,7 +156,9 @@ describe('key handling state', () => {
 
   it('keeps a bad filter in the prompt with the reason', () => {
     let state = reduce(initialState(), { type: 'prompt-open' });
-    state = reduce(state, { type: 'prompt-text', text: 'depth=x' });
+    state = reduce(state, { type: 'prompt-type', text: 'depth=' });
+    state = reduce(state, { type: 'prompt-type', text: 'xy' });
+    state = reduce(state, { type: 'prompt-erase' });
     state = reduce(state, { type: 'prompt-submit' });
     expect(state.prompt?.error).toMatch(/depth is a number/);
     expect(state.filters).toEqual([]);

@@ -1,23 +1,19 @@
 import { Box, useApp, useInput, type Key } from 'ink';
-import { useEffect, useReducer, useRef, type Dispatch } from 'react';
+import { useEffect, useRef, type Dispatch } from 'react';
 
+import { useDashState } from '../hooks/use-dash-state.js';
+import { useListKeys } from '../hooks/use-list-keys.js';
 import { useLive } from '../hooks/use-live.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { useTick } from '../hooks/use-tick.js';
 import { RateTracker } from '../progress.js';
 import type { DashSource } from '../source.js';
-import {
-  initialState,
-  reduce,
-  type Action,
-  type DashState,
-} from '../state.js';
+import type { Action, DashState } from '../state.js';
 import type { SweepInfo } from '../types.js';
 import { Failures } from './failures.js';
 import { Header } from './header.js';
 import { HelpOverlay } from './help-overlay.js';
 import { LandingView } from './landing-view.js';
-import { navigation } from './navigation.js';
 import { Overview } from './overview.js';
 import { Pending } from './pending.js';
 import { PhaseMap } from './phase-map.js';
@@ -51,7 +47,7 @@ export function Dashboard(props: DashboardProps) {
   const { source, pollMs = 400 } = props;
   const { exit } = useApp();
   const { columns: width, rows } = useTerminalSize();
-  const [state, dispatch] = useReducer(reduce, undefined, initialState);
+  const [state, dispatch, latest] = useDashState();
 
   const tick = useTick(pollMs);
   const sweepsLive = useLive(() => source.call('sweeps'), 'sweeps', tick);
@@ -76,10 +72,12 @@ export function Dashboard(props: DashboardProps) {
     }
   };
   useInput((input, key) => {
+    // Read the state as the previous key left it (see useDashState).
+    const now = latest.current;
     if (key.ctrl && input === 'c') return interrupt(true);
-    if (state.prompt !== null) return promptKey(input, key, state, dispatch);
-    if (state.help) return dispatch({ type: 'help' });
-    globalKey(input, key, state, dispatch, interrupt);
+    if (now.prompt !== null) return promptKey(input, key, dispatch);
+    if (now.help) return dispatch({ type: 'help' });
+    globalKey(input, key, now, dispatch, interrupt);
   });
 
   // One line of tabs, one of status, one spare so that Ink never sees a
@@ -149,8 +147,13 @@ interface OverviewPaneProps {
 
 function OverviewPane(props: OverviewPaneProps) {
   const { sweeps, state, dispatch, active } = props;
-  useInput(navigation(dispatch, sweeps.length, 1, () =>
-    dispatch({ type: 'goto', view: 'phase' })), { isActive: active });
+  useListKeys({
+    dispatch,
+    count: sweeps.length,
+    pageSize: 1,
+    active,
+    onEnter: () => dispatch({ type: 'goto', view: 'phase' }),
+  });
 
   return (
     <Overview sweeps={sweeps} selected={state.sweepRow} rates={props.rates}
@@ -196,20 +199,12 @@ function globalKey(
   }
 }
 
-function promptKey(
-  input: string,
-  key: Key,
-  state: DashState,
-  dispatch: Dispatch<Action>,
-) {
-  const text = state.prompt?.text ?? '';
-
+function promptKey(input: string, key: Key, dispatch: Dispatch<Action>) {
   if (key.return) dispatch({ type: 'prompt-submit' });
   else if (key.escape) dispatch({ type: 'prompt-cancel' });
-  else if (key.backspace || key.delete) {
-    dispatch({ type: 'prompt-text', text: text.slice(0, -1) });
-  } else if (input !== '' && !key.ctrl && !key.meta) {
-    dispatch({ type: 'prompt-text', text: text + input });
+  else if (key.backspace || key.delete) dispatch({ type: 'prompt-erase' });
+  else if (input !== '' && !key.ctrl && !key.meta) {
+    // A paste arrives as one input: keep it on one line.
+    dispatch({ type: 'prompt-type', text: input.replace(/[\r\n\t]/g, ' ') });
   }
 }
-

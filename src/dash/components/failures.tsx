@@ -1,12 +1,12 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import type { Dispatch } from 'react';
 
 import { fit, formatRatio } from '../format.js';
+import { useListKeys } from '../hooks/use-list-keys.js';
 import { useLive } from '../hooks/use-live.js';
 import type { DashSource } from '../source.js';
 import type { Action } from '../state.js';
 import type { SweepInfo } from '../types.js';
-import { navigation } from './navigation.js';
 import { Pending } from './pending.js';
 
 export interface FailuresProps {
@@ -36,10 +36,16 @@ export function Failures(props: FailuresProps) {
 
   const rows = live.value ?? [];
   const offset = selected - page * pageSize;
-  useInput(navigation(dispatch, sweep.failed, pageSize, () => {
-    const row = rows[offset];
-    if (row !== undefined) dispatch({ type: 'detail', key: row.key });
-  }), { isActive: active });
+  useListKeys({
+    dispatch,
+    count: sweep.failed,
+    pageSize,
+    active,
+    onEnter() {
+      const row = rows[offset];
+      if (row !== undefined) dispatch({ type: 'detail', key: row.key });
+    },
+  });
 
   if (sweep.failed === 0) {
     return <Text color="green">No failed trials in {sweep.name}.</Text>;

@@ -1,14 +1,14 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import type { Dispatch } from 'react';
 
 import { formatFilter } from '../filter.js';
 import { cell, fit, formatRatio } from '../format.js';
+import { useListKeys } from '../hooks/use-list-keys.js';
 import { useLive } from '../hooks/use-live.js';
 import type { DashSource } from '../source.js';
 import type { Action, DashState } from '../state.js';
 import type { SweepInfo, TrialRow } from '../types.js';
 import { Pending } from './pending.js';
-import { navigation } from './navigation.js';
 
 interface Column {
   title: string;
@@ -95,12 +95,18 @@ export function ResultsTable(props: ResultsTableProps) {
 
   const visible = rows.value ?? [];
   const offset = state.tableRow - page * pageSize;
-  useInput(navigation(dispatch, count, pageSize, () => {
-    const row = visible[offset];
-    if (row !== undefined && rows.current) {
-      dispatch({ type: 'detail', key: row.key });
-    }
-  }), { isActive: active });
+  useListKeys({
+    dispatch,
+    count,
+    pageSize,
+    active,
+    onEnter() {
+      const row = visible[offset];
+      if (row !== undefined && rows.current) {
+        dispatch({ type: 'detail', key: row.key });
+      }
+    },
+  });
 
   const columns = fitColumns(width);
   const arrow = state.descending ? '▼' : '▲';
