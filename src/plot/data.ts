@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 
 import { InputError, OptionError, StoreError } from '../errors.js';
-import type { MinimizerSpec } from '../escape/spec.js';
+import type { MinimizerSpec, StepSpec } from '../escape/spec.js';
 import { closest } from '../plan/suggest.js';
 
 export type PlotDatabase = Database.Database;
@@ -111,7 +111,10 @@ export function requireSweep(db: PlotDatabase, sweep: string): void {
 }
 
 function toPlotTrial(row: Record<string, unknown>): PlotTrial {
-  const spec = parseJson(row.spec) as { minimizer?: MinimizerSpec };
+  const spec = parseJson(row.spec) as {
+    minimizer?: MinimizerSpec;
+    step?: StepSpec;
+  };
 
   return {
     key: String(row.key),
@@ -125,7 +128,7 @@ function toPlotTrial(row: Record<string, unknown>): PlotTrial {
     seed: Number(row.seed),
     radius: Number(row.radius),
     outcome: String(row.outcome),
-    stepRatio: numberOrNull(row.step_ratio),
+    stepRatio: gridRatio(spec?.step, numberOrNull(row.step_ratio)),
     stepSize: numberOrNull(row.step_size),
     sharpness: numberOrNull(row.sharpness),
     escapeStep: numberOrNull(row.escape_step),
@@ -133,6 +136,24 @@ function toPlotTrial(row: Record<string, unknown>): PlotTrial {
     finalSharpness: numberOrNull(row.final_sharpness),
     landingRatio: numberOrNull(row.landing_ratio),
   };
+}
+
+/**
+ * The ratio a trial was planned with. The stored ratio is recomputed
+ * from η and λ and differs from the grid value in the last bits (0.95
+ * comes back as 0.9499999999999998), which would split one grid column
+ * into several; step-size sweeps keep the stored ratio, to 12 digits.
+ */
+function gridRatio(
+  step: StepSpec | undefined,
+  stored: number | null,
+): number | null {
+  if (step !== undefined && 'ratio' in step &&
+    Number.isFinite(step.ratio)) {
+    return step.ratio;
+  }
+
+  return stored === null ? null : Number(stored.toPrecision(12));
 }
 
 /** Families differ by their parameter, so the label carries it. */

@@ -46,6 +46,9 @@ export function findFontFile(explicit?: string): string | undefined {
  * whatever the system has. Throws an OptionError when no font can draw
  * text, with the ways to provide one.
  */
+// LIMITATION: no font ships with sharpsweep. A machine with none of the
+// known fonts and no --font gets an OptionError for PNG (SVG works);
+// bundling a font file would make PNG output self-contained.
 export function pngFontOptions(explicit?: string): FontOptions {
   const file = explicit ?? (process.env[FONT_ENV] || undefined);
   const cacheKey = file ?? '';

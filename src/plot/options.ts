@@ -101,7 +101,7 @@ export function parseDims(value: string | undefined): number[] | undefined {
   return dims;
 }
 
-/** A number option within [min, max]; `integer` also requires a whole number. */
+/** A number option within [min, max] (a whole number if `integer`). */
 export function parseNumber(
   value: string | undefined,
   option: string,

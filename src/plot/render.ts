@@ -32,6 +32,10 @@ const metricsByFile = new Map<string, FontMetrics>();
  * Points Vega's layout at real advance widths (process-wide: Vega keeps
  * one measuring function). Vega's default size is 11 px.
  */
+// LIMITATION: text is measured with one font file (DejaVu Sans when
+// installed). An SVG viewer that substitutes another font draws labels a
+// few percent wider or narrower than laid out, so a long title can
+// crowd its axis; embedding the font or text-to-path would remove this.
 export function useFontMetrics(fontFile: string | undefined): void {
   let metrics = averageMetrics;
   if (fontFile !== undefined) {
@@ -98,6 +102,9 @@ export async function renderFitted(
 
   // Axis labels change little with the panel size: two corrections are
   // enough in practice, the fourth pass is a safety margin.
+  // LIMITATION: a legend wider than the requested figure cannot be
+  // fitted; the panels shrink to 40 px and the canvas is cropped at the
+  // right. Ask for a wider figure (--width) when labels are long.
   for (let pass = 0; pass < 4; pass++) {
     const dx = target.width - rendered.width;
     const dy = target.height - rendered.height;

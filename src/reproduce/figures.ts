@@ -32,7 +32,9 @@ export const FIGURES: FigurePlan[] = [
     file: 'scalar-escape-map.svg', sweep: 'paper-scalar',
     kind: 'escape-map', axis: 'family',
     caption: 'Fraction of trials that escaped or diverged, by step ratio ' +
-      'and minimizer family; the dashed line is ρ = 1.',
+      'and minimizer family; the dashed line is ρ = 1. Trials that left ' +
+      'the minimum without reconverging within the step budget ' +
+      '(`unconverged`, see the table) count as not escaped.',
   },
   {
     file: 'scalar-trajectories.svg', sweep: 'paper-scalar',

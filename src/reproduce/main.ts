@@ -167,7 +167,9 @@ async function main(argv: string[]): Promise<number> {
       `(${figures.length} figures) in ` +
       `${Math.round((Date.now() - started) / 1000)} s.`);
 
-    for (const problem of problems) process.stderr.write(`problem: ${problem}\n`);
+    for (const problem of problems) {
+      process.stderr.write(`problem: ${problem}\n`);
+    }
     return problems.length === 0 ? 0 : 1;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

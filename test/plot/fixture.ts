@@ -101,7 +101,10 @@ export function buildFixtureDb(file: string): FixtureTrial[] {
       key: trial.key,
       depth: trial.depth,
       dims: JSON.stringify(Array(trial.depth + 1).fill(3)),
-      ratio: trial.ratio,
+      // Stored ratios are recomputed from η and λ and may miss the grid
+      // value in the last bit; the plots must still group them with it.
+      ratio: trial.seed === 1 ? trial.ratio * (1 - Number.EPSILON)
+        : trial.ratio,
       step_size: failed ? null : stepSize,
       seed: trial.seed,
       outcome: trial.outcome,
@@ -112,7 +115,10 @@ export function buildFixtureDb(file: string): FixtureTrial[] {
       final_sharpness: escaped ? (LANDING_RATIO * 2) / stepSize : null,
       landing_ratio: escaped ? LANDING_RATIO : null,
       error: failed ? 'worker crashed' : null,
-      spec: JSON.stringify({ minimizer: { family: 'balanced' } }),
+      spec: JSON.stringify({
+        minimizer: { family: 'balanced' },
+        step: { ratio: trial.ratio },
+      }),
     });
 
     if (trial.depth === 2 && trial.seed === 0 && !failed) {

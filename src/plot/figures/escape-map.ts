@@ -8,13 +8,21 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { PlotTrial } from '../data.js';
 import { titles } from '../theme.js';
 import type { FigureSize, PlotAxis } from '../types.js';
-import { axisSort, axisTitle, axisValue, noData, singleView } from './common.js';
+import {
+  axisSort,
+  axisTitle,
+  axisValue,
+  noData,
+  singleView,
+} from './common.js';
 
 /** More distinct ratios than this (a random or dense grid) are binned. */
 const MAX_RATIO_COLUMNS = 40;
 const BINS = 24;
 
 export interface EscapeCell {
+  /** The stored ratio of the column (its centre), or a bin's middle. */
+  ratio: number;
   lo: number;
   hi: number;
   group: string | number;
@@ -26,6 +34,9 @@ export interface EscapeCell {
 /**
  * Counts per (ratio column, axis value). Failed trials carry no outcome,
  * so they are left out of both the numerator and the denominator.
+ * `unconverged` trials count as not escaped even when they left the
+ * minimum: the map shows escapes that ended somewhere definite, and the
+ * results tables list the unconverged ones beside it.
  */
 export function escapeCells(
   trials: PlotTrial[],
@@ -44,7 +55,8 @@ export function escapeCells(
     const group = axisValue(trial, axis);
     const id = `${column.lo}|${group}`;
     const cell = cells.get(id) ??
-      { ...column, group, total: 0, left: 0, fraction: 0 };
+      { ratio: column.ratio, lo: column.lo, hi: column.hi, group,
+        total: 0, left: 0, fraction: 0 };
     cell.total += 1;
     if (trial.outcome === 'escaped' || trial.outcome === 'diverged') {
       cell.left += 1;
@@ -58,11 +70,17 @@ export function escapeCells(
   }));
 }
 
+interface Column {
+  ratio: number;
+  lo: number;
+  hi: number;
+}
+
 /**
  * Column edges: halfway between neighbouring ratios of the grid, so every
  * stored ratio sits in the middle of its own cell.
  */
-function ratioColumns(ratios: number[]): { lo: number; hi: number }[] {
+function ratioColumns(ratios: number[]): Column[] {
   const distinct = [...new Set(ratios)].sort((a, b) => a - b);
   if (distinct.length === 0) return [];
 
@@ -70,15 +88,17 @@ function ratioColumns(ratios: number[]): { lo: number; hi: number }[] {
     const min = distinct[0];
     const step = (distinct[distinct.length - 1] - min) / BINS;
 
-    return Array.from({ length: BINS }, (_, i) => ({
-      lo: min + i * step,
-      hi: i === BINS - 1 ? distinct[distinct.length - 1] : min + (i + 1) * step,
-    }));
+    return Array.from({ length: BINS }, (_, i) => {
+      const lo = min + i * step;
+      const hi = i === BINS - 1 ? distinct[distinct.length - 1] : lo + step;
+      return { ratio: (lo + hi) / 2, lo, hi };
+    });
   }
 
   if (distinct.length === 1) {
     const half = 0.05 * distinct[0];
-    return [{ lo: distinct[0] - half, hi: distinct[0] + half }];
+    return [{ ratio: distinct[0], lo: distinct[0] - half,
+      hi: distinct[0] + half }];
   }
 
   return distinct.map((ratio, i) => {
@@ -86,7 +106,7 @@ function ratioColumns(ratios: number[]): { lo: number; hi: number }[] {
     const after = i < distinct.length - 1
       ? distinct[i + 1]
       : 2 * ratio - distinct[i - 1];
-    return { lo: (before + ratio) / 2, hi: (ratio + after) / 2 };
+    return { ratio, lo: (before + ratio) / 2, hi: (ratio + after) / 2 };
   });
 }
 
@@ -126,6 +146,14 @@ export function escapeMapSpec(
           scale: { domain: [0, 1], scheme: 'viridis' },
           legend: { format: '.0%', gradientLength: 120 },
         },
+        // Also the accessible description of each cell in the SVG.
+        tooltip: [
+          { field: 'ratio', type: 'quantitative', title: 'ρ' },
+          { field: 'group', title: axisTitle(axis) },
+          { field: 'fraction', type: 'quantitative',
+            title: titles.escapeFraction, format: '.3f' },
+          { field: 'total', type: 'quantitative', title: 'trials' },
+        ],
       },
     },
     // The linear-stability boundary: a dark dashed line on a light

@@ -60,24 +60,43 @@ export function escapeTimeSpec(
     );
   }
   const reach = points.flatMap((p) => [p.predicted, p.observed]);
-  const logAxis = { type: 'log', nice: false,
-    padding: 8 } as const;
+  const logAxis = { type: 'log', nice: false, padding: 8 } as const;
+  // Escape steps span a decade or two, where Vega's log axis drops most
+  // labels; 1-2-5 ticks keep several.
+  const ticks = { values: logTicks(reach) };
 
   return singleView(size, title, [
     ...identityLine(reach, 'observed = predicted'),
     {
       data: { values: points },
-      mark: { type: 'point', filled: true, opacity: 0.8 },
+      // Hollow: trials of one ρ share both steps and would hide each other.
+      mark: { type: 'point', filled: false, opacity: 0.8, strokeWidth: 1.3 },
       encoding: {
         x: { field: 'predicted', type: 'quantitative',
-          title: titles.predicted, scale: logAxis },
+          title: titles.predicted, scale: logAxis, axis: ticks },
         y: { field: 'observed', type: 'quantitative',
-          title: titles.observed, scale: logAxis },
+          title: titles.observed, scale: logAxis, axis: ticks },
         color: axisColor(axis, trials),
         shape: { field: 'outcome', type: 'nominal', title: 'outcome',
-          scale: { domain: ['escaped', 'diverged'],
-            range: ['circle', 'triangle-up'] } },
+          scale: { domain: ['escaped', 'unconverged', 'diverged'],
+            range: ['circle', 'square', 'triangle-up'] } },
       },
     },
   ]);
+}
+
+/** 1, 2, 5, 10, 20, … covering the values (one below, one above). */
+export function logTicks(values: number[]): number[] {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const ticks: number[] = [];
+  for (let decade = Math.floor(Math.log10(lo)); ; decade++) {
+    for (const mantissa of [1, 2, 5]) {
+      const tick = mantissa * 10 ** decade;
+      if (tick >= lo / 2.5 && tick <= hi * 2.5) ticks.push(tick);
+    }
+    if (10 ** decade > hi) break;
+  }
+
+  return ticks;
 }

@@ -1,10 +1,10 @@
 /**
  * Exact sharpness against its closed forms and bounds along a family of
  * minimizers of one target: values on the left, the relative error of
- * each closed form on the right (log scale, so a bound that is off by 1e-6
- * and one exact to round-off are told apart). A filled marker is a closed form that
- * is exact for the shape (DESIGN.md §1.1); a hollow one is only a bound
- * there, even where its value happens to coincide.
+ * each closed form on the right (log scale, so a bound that is off by
+ * 1e-6 and one exact to round-off are told apart). A filled marker is a
+ * closed form that is exact for the shape (DESIGN.md §1.1); a hollow
+ * one is only a bound there, even where its value happens to coincide.
  */
 import type { TopLevelSpec } from 'vega-lite';
 
@@ -102,7 +102,7 @@ export function sharpnessSpec(
     data: { values: rows },
     hconcat: [
       panelFor('value', titles.sharpness, { type: 'log' }, '~g'),
-      panelFor('error', 'relative error |form − exact|/exact',
+      panelFor('error', 'relative error |form − exact| / exact',
         { type: 'log' }, '.0e'),
     ],
   } as unknown as TopLevelSpec;

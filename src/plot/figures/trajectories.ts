@@ -21,9 +21,10 @@ export interface TrajectoryRow {
 }
 
 /**
- * A few trials that tell the story when none are named: one
- * configuration (that of the first trial with samples), the ratios
- * spread from the smallest to the largest.
+ * A few trials that tell the story when none are named: one setting
+ * (the one whose trials have the most different outcomes, escapes
+ * preferred, so a control where nothing lands is not the default), one
+ * trial of each outcome, then ratios spread over the rest.
  */
 export function defaultSelection(
   trials: PlotTrial[],
@@ -35,9 +36,22 @@ export function defaultSelection(
     .sort((a, b) => a.seed - b.seed || a.key.localeCompare(b.key));
   if (candidates.length === 0) return [];
 
-  const first = candidates[0];
+  const outcomes = new Map<string, Set<string>>();
+  for (const trial of candidates) {
+    const setting = settingOf(trial);
+    outcomes.set(setting, (outcomes.get(setting) ?? new Set())
+      .add(trial.outcome));
+  }
+  const score = (seen: Set<string>) =>
+    seen.size + (seen.has('escaped') ? 1 : 0);
+  // Candidates are in seed-then-key order, so ties go to the first.
+  let best = settingOf(candidates[0]);
+  for (const [setting, seen] of outcomes) {
+    if (score(seen) > score(outcomes.get(best)!)) best = setting;
+  }
+
   const sameSetting = candidates
-    .filter((t) => settingOf(t) === settingOf(first))
+    .filter((t) => settingOf(t) === best)
     .sort((a, b) => a.stepRatio! - b.stepRatio!);
   const byRatio = new Map<number, PlotTrial>();
   for (const trial of sameSetting) {
@@ -47,12 +61,19 @@ export function defaultSelection(
   const ordered = [...byRatio.values()];
   if (ordered.length <= count) return ordered;
 
+  // The middle trial of each outcome, then evenly spaced ratios.
   const picked = new Set<number>();
-  for (let i = 0; i < count; i++) {
+  for (const outcome of new Set(ordered.map((t) => t.outcome))) {
+    const indices = ordered.flatMap((t, i) => t.outcome === outcome ? [i] : []);
+    if (picked.size < count) {
+      picked.add(indices[Math.floor((indices.length - 1) / 2)]);
+    }
+  }
+  for (let i = 0; picked.size < count && i < count; i++) {
     picked.add(Math.round((i * (ordered.length - 1)) / (count - 1)));
   }
 
-  return [...picked].map((i) => ordered[i]);
+  return [...picked].sort((a, b) => a - b).map((i) => ordered[i]);
 }
 
 function settingOf(trial: PlotTrial): string {
@@ -125,7 +146,7 @@ export function trajectoriesSpec(
   const x = {
     field: 'step', type: 'quantitative', title: titles.step,
     scale: { type: 'symlog', nice: false },
-    axis: { values: stepTicks(rows), format: '~s' },
+    axis: { values: stepTicks(rows), format: ',d' },
   };
   const color = {
     field: 'trial', type: 'nominal', title: null, sort: order,
@@ -139,7 +160,7 @@ export function trajectoriesSpec(
     encoding: {
       x,
       y: { field, type: 'quantitative', title: titles[field],
-        scale: { type: 'log' }, axis: { format: '.0e' } },
+        scale: { type: 'log' }, axis: { format: '.0e', tickCount: 8 } },
       color,
     },
   });
