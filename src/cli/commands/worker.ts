@@ -24,13 +24,30 @@ const help: CommandHelp = {
     'leave at any time. Ctrl-C (or SIGTERM) finishes the running trials ' +
     'and exits; a second one hands them back to the queue at once.',
   options: [
-    ['--redis <url>', `Redis URL, redis://[:password@]host[:port][/db] or rediss://… (default $${REDIS_ENV}; the variable keeps a password out of the process list)`],
-    ['--workers <n>', `worker threads (default: one per core, here ${defaultWorkerCount()})`],
-    ['--queue <name>', `queue base name, the coordinator's (default ${DEFAULT_QUEUE})`],
+    [
+      '--redis <url>',
+      'Redis URL, redis://[:password@]host[:port][/db] or rediss://… ' +
+        `(default $${REDIS_ENV}, which keeps a password out of \`ps\`)`,
+    ],
+    [
+      '--workers <n>',
+      `worker threads (default: one per core, here ${defaultWorkerCount()})`,
+    ],
+    [
+      '--queue <name>',
+      `queue base name, the coordinator's (default ${DEFAULT_QUEUE})`,
+    ],
     ['--timeout <ms>', 'stop a trial after this long and store it as failed'],
     ['--worker-memory <mb>', 'heap limit of each worker thread'],
-    ['--lock-ms <ms>', 'trials of a worker that stopped answering go to others after about twice this (default 30000)'],
-    ['--max-stalls <n>', 'times a trial may lose its worker before it is stored as failed (default 2)'],
+    [
+      '--lock-ms <ms>',
+      'a worker silent this long loses its trials to others (default 30000)',
+    ],
+    [
+      '--max-stalls <n>',
+      'times a trial may lose its worker before it is stored as failed ' +
+        '(default 2)',
+    ],
     ['-h, --help', 'show this help'],
   ],
   examples: [

@@ -28,11 +28,15 @@ export async function probeRedis(
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
+    // Otherwise a socket that never opened keeps the process alive for
+    // the default two seconds after the failure.
+    disconnectTimeout: 100,
   });
   client.on('error', (error: Error) => {
     lastError = error;
   });
 
+  let facts: RedisFacts;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -46,14 +50,42 @@ export async function probeRedis(
       client.connect().then(() => client.info()),
       deadline,
     ]);
-
-    return readFacts(info);
+    facts = readFacts(info);
   } catch (error) {
     throw redisUnreachable(target, lastError ?? error);
   } finally {
     clearTimeout(timer);
     client.disconnect();
   }
+
+  const known = facts.version !== 'unknown';
+  if (known && olderThan(facts.version, MINIMUM_VERSION)) {
+    // BullMQ would refuse below 5.0 and print a warning of its own below
+    // 6.2; refusing here keeps the message clear and the terminal clean.
+    throw new SharpsweepError(
+      'REDIS',
+      `Redis at ${target.masked} is version ${facts.version}; sharpsweep ` +
+        `needs ${MINIMUM_VERSION} or newer.`,
+      { location: target.masked, hint: 'Upgrade Redis (or Valkey).' },
+    );
+  }
+
+  return facts;
+}
+
+const MINIMUM_VERSION = '6.2.0';
+
+function olderThan(version: string, minimum: string): boolean {
+  const parts = (text: string) =>
+    text.split('.').map((part) => Number.parseInt(part, 10) || 0);
+  const [a, b] = [parts(version), parts(minimum)];
+  for (let index = 0; index < 3; index += 1) {
+    if ((a[index] ?? 0) !== (b[index] ?? 0)) {
+      return (a[index] ?? 0) < (b[index] ?? 0);
+    }
+  }
+
+  return false;
 }
 
 export interface ConnectionEvents {
@@ -62,6 +94,10 @@ export interface ConnectionEvents {
   /** Usable again after a loss. */
   onRestored?: () => void;
 }
+
+// LIMITATION: one Redis server only (redis:// or rediss://). Redis
+// Cluster and Sentinel need other clients and hash-tagged queue names;
+// users of those must point sharpsweep at a single primary.
 
 /**
  * A long-lived client for BullMQ: commands wait for the connection instead
@@ -153,4 +189,23 @@ function readFacts(info: string): RedisFacts {
     evictionPolicy: field('maxmemory_policy'),
     appendOnly: aof === null ? null : aof === '1',
   };
+}
+
+// LIMITATION: BullMQ itself also prints "IMPORTANT! Eviction policy is …"
+// to the console when it connects to such a Redis; it cannot be turned
+// off, so that line can appear above the dashboard.
+/** Warns about settings that let Redis drop queued trials. */
+export function adviseOnRedis(
+  target: RedisTarget,
+  facts: RedisFacts,
+  notice: (message: string) => void,
+): void {
+  const policy = facts.evictionPolicy;
+  if (policy !== null && policy !== 'noeviction') {
+    notice(
+      `Redis at ${target.masked} evicts keys under memory pressure ` +
+        `(maxmemory-policy ${policy}); queued trials could vanish and ` +
+        'be run again. Set maxmemory-policy noeviction.',
+    );
+  }
 }

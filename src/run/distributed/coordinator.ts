@@ -8,14 +8,10 @@ import { ProgressTracker, type RunProgress } from '../progress.js';
 import { isFailure } from '../protocol.js';
 import { SweepChannel } from './channel.js';
 import { CommitBatcher } from './commits.js';
-import {
-  describeCause,
-  openRedis,
-  probeRedis,
-  type RedisFacts,
-} from './connection.js';
-import { Ledger } from './ledger.js';
+import { adviseOnRedis, openRedis, probeRedis } from './connection.js';
+import { Feeder } from './feeder.js';
 import { CoordinatorLease, sleep } from './lease.js';
+import { Ledger } from './ledger.js';
 import type { FinishedTrial } from './messages.js';
 import { sweepScope } from './names.js';
 import {
@@ -26,12 +22,10 @@ import {
 import { Reconciler } from './reconcile.js';
 import { parseRedisUrl, type RedisTarget } from './redis-url.js';
 import { startResultSink } from './results.js';
+import { ClusterWatch } from './watch.js';
 
-/** Trials per `addBulk`: few round trips, small Redis transactions. */
-const ENQUEUE_BATCH = 200;
 /** The tracker clamps `busy` to this; the live thread count replaces it. */
 const UNBOUNDED = Number.MAX_SAFE_INTEGER;
-const NO_WORKER_NOTICE_MS = 10_000;
 
 /**
  * Runs every trial of `plan` that `writer` has not stored yet on remote
@@ -58,13 +52,9 @@ class Coordinator {
   private readonly tracker: ProgressTracker;
   private readonly ledger = new Ledger();
   private readonly halt = new AbortController();
+  private readonly watch: ClusterWatch;
   private fatal: unknown;
-  private threads = 0;
-  private active = 0;
-  private redisLost = false;
-  private readonly busy = { stats: false, audit: false };
-  private noWorkersSince: number | undefined;
-  private readonly errorsSeen = new Map<string, number>();
+  private auditing = false;
   private commits: CommitBatcher | undefined;
   private reconciler: Reconciler | undefined;
 
@@ -76,6 +66,7 @@ class Coordinator {
     private readonly target: RedisTarget,
   ) {
     this.tracker = new ProgressTracker(plan.count, UNBOUNDED);
+    this.watch = new ClusterWatch(target, settings.queue, settings.onNotice);
   }
 
   private get stopping(): boolean {
@@ -90,8 +81,11 @@ class Coordinator {
     userSignal?.addEventListener('abort', onUserAbort, { once: true });
 
     const client = openRedis(this.target, {
-      onLost: (reason) => this.lost(reason),
-      onRestored: () => this.restored(),
+      onLost: (reason) => this.watch.connectionLost(reason),
+      onRestored: () => {
+        this.watch.connectionRestored();
+        void this.audit();
+      },
     });
     const channel = new SweepChannel(
       client,
@@ -101,7 +95,7 @@ class Coordinator {
         sweep: this.plan.name,
         attempts: settings.attempts,
       },
-      (error) => this.bullError(error),
+      (error) => this.watch.error(error),
     );
     const lease = new CoordinatorLease(client, channel.leaseKey,
       settings.lockMs);
@@ -123,11 +117,11 @@ class Coordinator {
       }
       lease.keepAlive((error) => this.fail(error));
 
-      await this.refreshStats(channel);
+      await this.watch.refresh(channel, 0);
       runId = writer.startRun({
         sweepId,
         executor: 'redis',
-        workers: Math.max(1, this.threads),
+        workers: Math.max(1, this.watch.threads),
       });
       // Results a crashed coordinator could not store are delivered again.
       await channel.results.retryJobs({ state: 'failed' });
@@ -139,7 +133,7 @@ class Coordinator {
         lockMs: settings.lockMs,
         record: (finished) => this.record(finished),
         onNotice: settings.onNotice,
-        onError: (error) => this.bullError(error),
+        onError: (error) => this.watch.error(error),
         onFatal: (error) => this.fail(error),
       });
       this.reconciler = new Reconciler({
@@ -155,13 +149,28 @@ class Coordinator {
       const reportRun = runId;
       timers.push(
         setInterval(() => this.report(reportRun), 250),
-        setInterval(() => void this.refreshStats(channel), 1_000),
+        setInterval(
+          () => void this.watch.refresh(channel, this.ledger.size),
+          1_000,
+        ),
         setInterval(() => void this.audit(), settings.auditIntervalMs),
       );
 
-      await this.drainBacklog(channel);
-      await this.feed(channel);
-      await this.finish(channel);
+      const feeder = new Feeder({
+        plan: this.plan,
+        sweepId,
+        writer,
+        ledger: this.ledger,
+        tracker: this.tracker,
+        channel,
+        window: settings.window,
+        lockMs: settings.lockMs,
+        halt: this.halt.signal,
+        failed: () => this.fatal !== undefined,
+      });
+      await feeder.drainBacklog();
+      await feeder.feed();
+      await feeder.finish();
     } catch (error) {
       this.fail(error);
     } finally {
@@ -189,6 +198,8 @@ class Coordinator {
       });
     }
 
+    this.watch.progressed();
+
     // A result for a key this run did not enqueue (sent to an earlier
     // coordinator) is stored too; the feeder counts it as already stored
     // when it reaches it.
@@ -198,127 +209,17 @@ class Coordinator {
     }
   }
 
-  /** Enqueues the unstored trials, never more than `window` at once. */
-  private async feed(channel: SweepChannel): Promise<void> {
-    const { writer, sweepId, ledger } = this;
-    let batch: Array<{ key: string; spec: FinishedTrial['spec'] }> = [];
-    const send = async () => {
-      if (batch.length === 0) return;
-      const sending = batch;
-      batch = [];
-      await channel.enqueue(sending);
-      ledger.markQueued(sending.map((trial) => trial.key));
-    };
-
-    for (const trial of this.plan.trials()) {
-      if (this.stopping) break;
-
-      if (writer.isStored(sweepId, trial.key)) {
-        this.tracker.alreadyStored();
-        continue;
-      }
-      if (ledger.add(trial.key, trial.spec)) batch.push(trial);
-
-      if (batch.length >= ENQUEUE_BATCH) await send();
-      while (ledger.size >= this.settings.window && !this.stopping) {
-        await send();
-        await ledger.changed(1_000);
-      }
-    }
-
-    if (!this.stopping) await send();
-  }
-
-  /**
-   * Waits for the enqueued trials. After a stop, trials no worker has
-   * started are taken back and the running ones are waited for, as a
-   * local run waits for the trials in flight.
-   */
-  private async finish(channel: SweepChannel): Promise<void> {
-    const { ledger } = this;
-    while (ledger.size > 0 && !this.stopping) {
-      await ledger.changed(1_000);
-    }
-
-    while (ledger.size > 0 && this.fatal === undefined) {
-      const queued = new Set(ledger.queuedKeys());
-      for (const key of ledger.keys()) {
-        if (!queued.has(key)) ledger.settle(key);
-      }
-      const withdrawn = await channel.withdraw([...queued]);
-      for (const key of withdrawn) ledger.settle(key);
-
-      if (ledger.size > 0) await ledger.changed(2_000);
-    }
-  }
-
-  /**
-   * Stores the results that finished while no coordinator was running
-   * before enqueueing anything, so their trials are not run again.
-   */
-  private async drainBacklog(channel: SweepChannel): Promise<void> {
-    const deadline = Date.now() + 2 * this.settings.lockMs + 5_000;
-    while (!this.stopping && Date.now() < deadline) {
-      const counts = await channel.results.getJobCounts(
-        'waiting', 'active', 'delayed', 'prioritized',
-      );
-      const left = Object.values(counts).reduce((a, b) => a + b, 0);
-      if (left === 0) return;
-
-      await sleep(100, this.halt.signal);
-    }
-  }
-
   private async audit(): Promise<void> {
-    if (this.busy.audit || this.redisLost || !this.reconciler) return;
+    if (this.auditing || this.watch.lost || !this.reconciler) return;
 
-    this.busy.audit = true;
+    this.auditing = true;
     try {
       await this.reconciler.run();
     } catch (error) {
-      if (!this.redisLost) this.bullError(error as Error);
+      this.watch.error(error as Error);
     } finally {
-      this.busy.audit = false;
+      this.auditing = false;
     }
-  }
-
-  private async refreshStats(channel: SweepChannel): Promise<void> {
-    if (this.busy.stats || this.redisLost) return;
-
-    this.busy.stats = true;
-    try {
-      const [threads, active] = await Promise.all([
-        channel.liveThreads(),
-        channel.tasks.getActiveCount(),
-      ]);
-      this.threads = threads;
-      this.active = active;
-    } catch {
-      // Redis away or CLIENT LIST refused: keep the last values.
-    } finally {
-      this.busy.stats = false;
-    }
-    this.adviseOnWorkers(channel);
-  }
-
-  private adviseOnWorkers(channel: SweepChannel): void {
-    if (this.threads > 0 || this.ledger.size === 0) {
-      this.noWorkersSince = undefined;
-      return;
-    }
-
-    this.noWorkersSince ??= Date.now();
-    if (Date.now() - this.noWorkersSince < NO_WORKER_NOTICE_MS) return;
-
-    this.noWorkersSince = Number.POSITIVE_INFINITY;
-    const queue = this.settings.queue === 'sharpsweep'
-      ? ''
-      : ` --queue ${this.settings.queue}`;
-    this.settings.onNotice(
-      `No sharpsweep worker is taking trials from queue ` +
-        `${channel.taskQueue} yet; start one on each machine with ` +
-        `\`sharpsweep worker --redis ${this.target.masked}${queue}\`.`,
-    );
   }
 
   private snapshot(): RunProgress {
@@ -326,8 +227,8 @@ class Coordinator {
 
     return {
       ...progress,
-      workers: this.threads,
-      busy: Math.min(this.active, this.threads),
+      workers: this.watch.threads,
+      busy: Math.min(this.watch.active, this.watch.threads),
     };
   }
 
@@ -377,7 +278,7 @@ class Coordinator {
   ): Promise<void> {
     // With Redis away, waiting for the result jobs in hand would hang;
     // they are delivered again to the next coordinator.
-    await sink?.close(this.redisLost).catch(() => undefined);
+    await sink?.close(this.watch.lost).catch(() => undefined);
     try {
       this.commits?.commit();
       this.writer.flush();
@@ -394,49 +295,6 @@ class Coordinator {
   private fail(error: unknown): void {
     this.fatal ??= error;
     this.halt.abort();
-  }
-
-  private lost(reason: string): void {
-    this.redisLost = true;
-    this.settings.onNotice(
-      `Lost the connection to Redis at ${this.target.masked} (${reason}); ` +
-        'reconnecting. Workers keep their trials; nothing stored is lost.',
-    );
-  }
-
-  private restored(): void {
-    this.redisLost = false;
-    this.settings.onNotice(
-      `Reconnected to Redis at ${this.target.masked}; checking for ` +
-        'trials it lost meanwhile.',
-    );
-    void this.audit();
-  }
-
-  /** BullMQ reports connection trouble per client; say each thing once. */
-  private bullError(error: Error): void {
-    if (this.redisLost) return;
-
-    const message = describeCause(error);
-    const last = this.errorsSeen.get(message) ?? 0;
-    if (Date.now() - last < 30_000) return;
-
-    this.errorsSeen.set(message, Date.now());
-    this.settings.onNotice(`Redis: ${message}`);
-  }
-}
-
-function adviseOnRedis(
-  target: RedisTarget,
-  facts: RedisFacts,
-  notice: (message: string) => void,
-): void {
-  if (facts.evictionPolicy !== null && facts.evictionPolicy !== 'noeviction') {
-    notice(
-      `Redis at ${target.masked} evicts keys under memory pressure ` +
-        `(maxmemory-policy ${facts.evictionPolicy}); queued trials could ` +
-        'vanish and be run again. Set maxmemory-policy noeviction.',
-    );
   }
 }
 

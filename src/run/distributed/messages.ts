@@ -43,18 +43,33 @@ export function taskData(
   return { v: MESSAGE_VERSION, sweep, key, results, body: encode({ spec }) };
 }
 
-/** The spec of a trial job, or an error saying why it is unusable. */
-export function readTask(data: unknown): { key: string; spec: TrialSpec } {
+export interface ReadTask {
+  key: string;
+  spec: TrialSpec;
+  sweep: string;
+  results: string;
+}
+
+/** The trial of a job, or an error saying why it is unusable. */
+export function readTask(data: unknown): ReadTask {
   const task = data as Partial<TaskJobData> | undefined;
   if (task?.v !== MESSAGE_VERSION || typeof task.key !== 'string') {
     throw new Error(`not a sharpsweep trial (version ${String(task?.v)})`);
+  }
+  if (typeof task.results !== 'string' || task.results === '') {
+    throw new Error(`trial ${task.key} names no results queue`);
   }
   const { spec } = decode(String(task.body)) as { spec?: TrialSpec };
   if (typeof spec !== 'object' || spec === null) {
     throw new Error(`trial ${task.key} carries no spec`);
   }
 
-  return { key: task.key, spec };
+  return {
+    key: task.key,
+    spec,
+    sweep: String(task.sweep ?? ''),
+    results: task.results,
+  };
 }
 
 export function resultData(

@@ -38,6 +38,10 @@ export function resultsQueueName(base: string, scope: string): string {
   return `${taskQueueName(base)}.results.${scope}`;
 }
 
+// LIMITATION: the host name is part of the identity, so a coordinator
+// restarted under another host name (a laptop on another network) does
+// not see the results its predecessor left in Redis; those trials are run
+// again (and their old results stay in Redis until deleted by hand).
 /** Identifies one sweep of one database: `<sweep>@<8 hex>`. */
 export function sweepScope(sweep: string, database?: string): string {
   const place = database === undefined ? '' : absolute(database);

@@ -1,6 +1,12 @@
 import { fileURLToPath } from 'node:url';
 
-import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import {
+  Queue,
+  UnrecoverableError,
+  WaitingError,
+  Worker,
+  type Job,
+} from 'bullmq';
 import { Piscina } from 'piscina';
 
 import { describeError } from '../execute.js';
@@ -11,10 +17,18 @@ import {
   type TrialTask,
 } from '../protocol.js';
 import { openRedis, probeRedis } from './connection.js';
-import { readTask, resultData, type TaskJobData } from './messages.js';
+import {
+  readTask,
+  resultData,
+  type ReadTask,
+  type TaskJobData,
+} from './messages.js';
 import { taskQueueName, workerName } from './names.js';
 import { parseRedisUrl } from './redis-url.js';
-import { checkWorkerOptions, type RemoteWorkerOptions } from './worker-options.js';
+import {
+  checkWorkerOptions,
+  type RemoteWorkerOptions,
+} from './worker-options.js';
 
 export interface TrialEvent {
   sweep: string;
@@ -134,7 +148,7 @@ export async function startRemoteWorker(
     token?: string,
     signal?: AbortSignal,
   ) => {
-    let task: TrialTask;
+    let task: ReadTask;
     try {
       task = readTask(job.data);
     } catch (error) {
@@ -145,7 +159,7 @@ export async function startRemoteWorker(
 
     let message: TrialOutcomeMessage;
     try {
-      message = await runOnPool(task, signal);
+      message = await runOnPool({ key: task.key, spec: task.spec }, signal);
     } catch {
       // Released by a stopping worker: back to the queue, no attempt used.
       await job.moveToWait(token).catch(() => undefined);
@@ -153,7 +167,7 @@ export async function startRemoteWorker(
     }
 
     const event = {
-      sweep: job.data.sweep,
+      sweep: task.sweep,
       key: task.key,
       attempt,
       attempts,
@@ -166,7 +180,7 @@ export async function startRemoteWorker(
 
     // Handed in before the trial job completes: if this process dies in
     // between, the trial runs again and its second result is a no-op.
-    await resultQueue(job.data.results).add(
+    await resultQueue(task.results).add(
       'result',
       resultData(name, { ...message, spec: task.spec }),
       { jobId: task.key, removeOnComplete: true, removeOnFail: false },
