@@ -22,6 +22,7 @@ import {
   type Fields,
 } from './record.js';
 import { report } from './report.js';
+import { checkScale } from './scale-check.js';
 
 export interface SharpnessInput {
   factors: number[][][];
@@ -140,6 +141,9 @@ function parseInput<F extends Fields, T>(
       checkChain(parsed.factors, issues);
       if (issues.empty && parsed.target !== undefined) {
         checkTarget(parsed.target, parsed.factors, issues);
+      }
+      if (issues.empty) {
+        checkScale(parsed.factors, parsed.target, issues);
       }
     }
 

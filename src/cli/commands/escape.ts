@@ -2,7 +2,11 @@ import { parseEscapeInput } from '../../plan/input.js';
 import { runEscape } from '../../escape/index.js';
 import { formatHelp, parseCommand, type CommandHelp } from '../args.js';
 import { formatNumber } from '../format.js';
-import { readInput } from './sharpness.js';
+import {
+  readInput,
+  sourceName,
+  withInputLocation,
+} from './sharpness.js';
 import type { Command } from './types.js';
 
 const help: CommandHelp = {
@@ -35,8 +39,11 @@ export const escapeCommand: Command = {
     }
 
     const file = values.input as string | undefined;
-    const input = parseEscapeInput(readInput(file, 'escape'), file!);
-    const result = runEscape(input);
+    const input = parseEscapeInput(
+      readInput(file, 'escape'),
+      sourceName(file!),
+    );
+    const result = withInputLocation(file!, () => runEscape(input));
 
     if (values.json) {
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');

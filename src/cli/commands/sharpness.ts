@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-import { InputError } from '../../errors.js';
+import { InputError, NumericError } from '../../errors.js';
 import { parseSharpnessInput } from '../../plan/input.js';
 import { sharpnessReport } from '../../sharpness/index.js';
 import { formatHelp, parseCommand, type CommandHelp } from '../args.js';
@@ -36,8 +36,12 @@ export const sharpnessCommand: Command = {
     }
 
     const file = values.input as string | undefined;
-    const input = parseSharpnessInput(readInput(file, 'sharpness'), file!);
-    const report = sharpnessReport(input.factors, input.target);
+    const input = parseSharpnessInput(
+      readInput(file, 'sharpness'),
+      sourceName(file!),
+    );
+    const report = withInputLocation(file!, () =>
+      sharpnessReport(input.factors, input.target));
 
     if (values.json) {
       process.stdout.write(JSON.stringify(report, null, 2) + '\n');
@@ -67,7 +71,9 @@ export function readInput(file: string | undefined, command: string): string {
   if (file === undefined) {
     throw new InputError('missing --input <file.json>', {
       location: `sharpsweep ${command}`,
-      hint: `Give the input file, e.g. sharpsweep ${command} --input chain.json`,
+      hint:
+        `Give the input file, e.g. sharpsweep ${command} --input ` +
+        `chain.json; run \`sharpsweep ${command} --help\` for the format.`,
     });
   }
 
@@ -78,8 +84,35 @@ export function readInput(file: string | undefined, command: string): string {
       ? 'no such file'
       : (error as Error).message;
     throw new InputError(`cannot read input: ${reason}`, {
-      location: file,
+      location: sourceName(file),
       hint: 'Check the path given to --input.',
     });
   }
+}
+
+/**
+ * Runs the computation on a validated input. The numeric core does not
+ * know where its numbers came from; a failure there is still about this
+ * input, so the message names the file.
+ */
+export function withInputLocation<T>(file: string, compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (!(error instanceof NumericError) || error.location !== undefined) {
+      throw error;
+    }
+
+    throw new NumericError(`cannot compute this input: ${error.message}`, {
+      location: sourceName(file),
+      hint: error.hint ?? 'check the input for very large or very small ' +
+        'entries; rescaling the problem often helps',
+      cause: error,
+    });
+  }
+}
+
+/** How messages name the input: `--input -` is standard input. */
+export function sourceName(file: string): string {
+  return file === '-' ? '<stdin>' : file;
 }
