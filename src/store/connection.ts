@@ -6,7 +6,12 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SharpsweepError, StoreError } from '../errors.js';
-import { assertKnownVersion, migrate, userVersion } from './migrate.js';
+import {
+  assertKnownVersion,
+  assertWritable,
+  migrate,
+  userVersion,
+} from './migrate.js';
 import type { MigrationReport } from './migrate.js';
 import { findMigrationsDir, latestVersion } from './migrations.js';
 
@@ -34,6 +39,8 @@ export function openWriteConnection(
   try {
     return guard(file, () => {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      // Refuse before the first change: even WAL mode alters the file.
+      assertWritable(db, file, latestVersion(dir));
       db.pragma('journal_mode = WAL');
       // With WAL, NORMAL loses no committed data on a crash of the
       // process, only possibly the last batches on a power failure.

@@ -39,6 +39,43 @@ export function assertKnownVersion(
 }
 
 /**
+ * What a writer checks before it changes anything in the file, even its
+ * journal mode: the schema is not newer than this code, and a file with
+ * version 0 is empty rather than some other program's database, which
+ * would silently gain sharpsweep's tables (there is nothing to back up
+ * "before migrating" from version 0).
+ */
+export function assertWritable(
+  db: Database.Database,
+  file: string,
+  latest: number,
+): void {
+  // One read transaction, so a writer creating the schema concurrently
+  // is seen either entirely or not at all.
+  const { version, objects } = db.transaction(() => ({
+    version: userVersion(db),
+    objects: db.prepare(
+      `SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'`,
+    ).pluck().get() as number,
+  }))();
+
+  assertKnownVersion(file, version, latest);
+  if (version > 0 || objects === 0) return;
+
+  throw new StoreError(
+    'STORE',
+    `${file} is not a sharpsweep database: it has a schema ` +
+      `(${objects} tables, indexes or views) but no sharpsweep schema ` +
+      'version; it was left unchanged.',
+    {
+      location: file,
+      hint: 'Choose another --db file (a new path or a database written ' +
+        'by `sharpsweep run`).',
+    },
+  );
+}
+
+/**
  * Applies the pending migrations of `dir` to `db` (the file `file`). An
  * existing database is copied to `<file>.v<N>.bak` first, so a migration
  * that goes wrong in a way SQLite cannot roll back still leaves the data.
