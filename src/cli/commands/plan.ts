@@ -1,4 +1,5 @@
 import type { TrialSpec } from '../../escape/spec.js';
+import { OptionError } from '../../errors.js';
 import { runTrial } from '../../escape/trial.js';
 import { describeTrial, loadSweepFile } from '../../plan/index.js';
 import { defaultWorkerCount } from '../../run/local.js';
@@ -38,6 +39,12 @@ export const planCommand: Command = {
     }
 
     const file = requirePositional(positionals, 0, 'sweep file', 'plan');
+    if (positionals.length > 1) {
+      throw new OptionError(`unexpected argument "${positionals[1]}"`, {
+        location: 'sharpsweep plan',
+        hint: 'Give one sweep file; run `sharpsweep plan --help` for usage.',
+      });
+    }
     const samples =
       positiveInteger(values.samples as string | undefined, '--samples') ?? 5;
     const workers =

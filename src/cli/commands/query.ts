@@ -1,3 +1,4 @@
+import { OptionError } from '../../errors.js';
 import { openReader } from '../../store/index.js';
 import {
   formatHelp,
@@ -39,6 +40,17 @@ export const queryCommand: Command = {
     }
 
     const sql = requirePositional(positionals, 0, 'SQL statement', 'query');
+    if (positionals.length > 1) {
+      // Unquoted SQL arrives as many words (and `*` as file names).
+      throw new OptionError(
+        `expected the SQL as one argument, found ${positionals.length}`,
+        {
+          location: 'sharpsweep query',
+          hint: 'Quote the statement: sharpsweep query "SELECT * FROM ' +
+            'trials LIMIT 5"; run `sharpsweep query --help` for usage.',
+        },
+      );
+    }
     const reader = openReader((values.db as string | undefined) ?? defaultDbPath);
     try {
       const rows = reader.query(sql);

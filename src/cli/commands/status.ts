@@ -1,3 +1,4 @@
+import { OptionError } from '../../errors.js';
 import { openReader } from '../../store/index.js';
 import { formatHelp, parseCommand, type CommandHelp } from '../args.js';
 import { defaultDbPath } from '../defaults.js';
@@ -19,13 +20,21 @@ const help: CommandHelp = {
 export const statusCommand: Command = {
   summary: 'progress of every sweep in a database',
   async run(argv) {
-    const { values } = parseCommand('status', argv, {
+    const { values, positionals } = parseCommand('status', argv, {
       db: { type: 'string' },
       json: { type: 'boolean' },
     });
     if (values.help) {
       process.stdout.write(formatHelp(help));
       return 0;
+    }
+    if (positionals.length > 0) {
+      // `status results.sqlite` would silently read the default database.
+      throw new OptionError(`unexpected argument "${positionals[0]}"`, {
+        location: 'sharpsweep status',
+        hint: 'Choose the database with --db <file>; run ' +
+          '`sharpsweep status --help` for usage.',
+      });
     }
 
     const reader = openReader((values.db as string | undefined) ?? defaultDbPath);
