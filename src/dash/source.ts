@@ -53,45 +53,75 @@ export function inlineSource(path: string): DashSource {
 }
 
 export function workerSource(path: string, file: URL): DashSource {
-  const worker = new Worker(file, { workerData: { path } });
+  // The parent's flags are not the worker's business (`--input-type`,
+  // for one, makes a worker fail to start).
+  const worker = new Worker(file, { workerData: { path }, execArgv: [] });
   // The dashboard's exit, not this thread, decides when the process ends.
   worker.unref();
 
-  const pending = new Map<number, (reply: Reply<never>) => void>();
+  const pending = new Map<number, PendingCall>();
   let nextId = 0;
-  let failure: string | null = null;
+  let answered = false;
+  let fallback: DashBackend | null = null;
+  let closed = false;
 
-  const settleAll = (message: string) => {
-    failure = message;
-    for (const resolve of pending.values()) {
-      resolve({ ok: false, waiting: false, message });
+  // A worker that cannot start must not take the dashboard down: the
+  // same queries then run here, at the cost of a busier main thread.
+  const fail = (message: string) => {
+    if (closed) return;
+    if (!answered && fallback === null) {
+      fallback = new DashBackend(path);
+      for (const call of pending.values()) {
+        call.resolve(fallback.call(call.method, call.args as never));
+      }
+    } else {
+      for (const call of pending.values()) {
+        call.resolve({ ok: false, waiting: false, message });
+      }
     }
     pending.clear();
   };
   worker.on('message', ({ id, reply }) => {
-    pending.get(id)?.(reply);
+    answered = true;
+    pending.get(id)?.resolve(reply);
     pending.delete(id);
   });
-  worker.on('error', (error) => settleAll(`data thread: ${error.message}`));
-  worker.on('exit', () => settleAll('data thread stopped'));
+  worker.on('error', (error) => fail(`data thread: ${error.message}`));
+  worker.on('exit', () => fail('data thread stopped'));
 
   return {
     call(method, ...args) {
-      if (failure !== null) {
-        return Promise.resolve({ ok: false, waiting: false, message: failure });
+      if (fallback !== null) {
+        const backend = fallback;
+        return new Promise((resolve) => {
+          setImmediate(() => resolve(backend.call(method, args)));
+        });
       }
 
       const id = nextId++;
       return new Promise((resolve) => {
-        pending.set(id, resolve as (reply: Reply<never>) => void);
+        pending.set(id, {
+          method,
+          args,
+          resolve: resolve as PendingCall['resolve'],
+        });
         worker.postMessage({ id, method, args });
       });
     },
     close() {
-      settleAll('closed');
+      closed = true;
+      for (const call of pending.values()) call.resolve(closedReply());
+      pending.clear();
+      fallback?.close();
       void worker.terminate();
     },
   };
+}
+
+interface PendingCall {
+  method: DashMethod;
+  args: unknown[];
+  resolve: (reply: Reply<unknown>) => void;
 }
 
 function closedReply(): Reply<never> {

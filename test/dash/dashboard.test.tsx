@@ -48,7 +48,7 @@ function mount(path: string, props: Partial<Parameters<typeof Dashboard>[0]> = {
       const current = frame();
       return (typeof text === 'string' ? current.includes(text)
         : text.test(current)) && current;
-    }, 3000, `${String(text)}; last frame:\n${frame()}`);
+    }, 3000, () => `${String(text)}; last frame:\n${frame()}`);
   const press = async (...keys: string[]) => {
     for (const key of keys) {
       app.stdin.write(key);

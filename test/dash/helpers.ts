@@ -23,10 +23,7 @@ export interface TempDb {
 export function tempDatabase(): TempDb {
   const dir = mkdtempSync(join(tmpdir(), 'sharpsweep-dash-'));
   const path = join(dir, 'test.sqlite');
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.exec(readFileSync(schemaFile, 'utf8'));
-  db.pragma('user_version = 1');
+  const db = createDatabase(path);
 
   return {
     path,
@@ -36,6 +33,16 @@ export function tempDatabase(): TempDb {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates `path` with the schema, in WAL mode, as the writer does. */
+export function createDatabase(path: string): Database.Database {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.exec(readFileSync(schemaFile, 'utf8'));
+  db.pragma('user_version = 1');
+
+  return db;
 }
 
 export function addSweep(
@@ -226,14 +233,16 @@ export function seeded(seed: number): () => number {
 export async function eventually<T>(
   check: () => T | undefined | false,
   timeoutMs = 3000,
-  what = 'condition',
+  what: string | (() => string) = 'condition',
 ): Promise<T> {
   const start = Date.now();
   for (;;) {
     const value = check();
     if (value !== undefined && value !== false) return value;
     if (Date.now() - start > timeoutMs) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      const described = typeof what === 'string' ? what : what();
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${described}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
