@@ -8,8 +8,14 @@
  *        [--out <dir>] [--workers <n>]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
-  'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -109,6 +115,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     // 1. The sweeps, through `sharpsweep run` (resumes when re-run).
     const files = new Map<PaperSweep, string>();
+    const sweepNames = PAPER_SWEEPS.map((sweep) =>
+      opts.reduced ? reducedName(sweep) : sweep);
+    const storedBefore = storedTrials(opts.db, sweepNames);
     for (const sweep of PAPER_SWEEPS) {
       const file = opts.reduced
         ? writeReducedSweep(sweepFile(root, sweep), scratch)
@@ -152,6 +161,7 @@ async function main(argv: string[]): Promise<number> {
         : 'npm run reproduce',
       generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       durationSeconds: (Date.now() - started) / 1000,
+      resumedTrials: storedBefore,
       commit: gitCommit(root),
       workers: opts.workers ?? null,
       db: relative(root, opts.db) || opts.db,
@@ -195,11 +205,34 @@ function section(db: string, file: string, root: string): SweepSection {
   }
 }
 
-function gitCommit(root: string): string | null {
+/** Trials of these sweeps already in the database (0 for a new one). */
+function storedTrials(db: string, sweeps: string[]): number {
+  if (!existsSync(db)) return 0;
+
+  const reader = openPlotDb(db);
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], {
-      cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    const count = reader.prepare(
+      `SELECT count(*) AS n FROM trials WHERE sweep IN
+       (${sweeps.map(() => '?').join(', ')})`,
+    ).get(...sweeps) as { n: number };
+
+    return count.n;
+  } finally {
+    reader.close();
+  }
+}
+
+/** HEAD, and whether sources or sweeps differ from it. */
+function gitCommit(root: string): { head: string; dirty: boolean } | null {
+  const git = (args: string[]) => execFileSync('git', args, {
+    cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim();
+  try {
+    const head = git(['rev-parse', 'HEAD']).slice(0, 12);
+    const dirty = git(['status', '--porcelain', '--', 'src', 'sweeps',
+      'db/migrations']) !== '';
+
+    return { head, dirty };
   } catch {
     return null;
   }

@@ -19,7 +19,9 @@ export interface ResultsInput {
   command: string;
   generatedAt: string;
   durationSeconds: number;
-  commit: string | null;
+  /** Trials already stored before this run, which were not re-run. */
+  resumedTrials: number;
+  commit: { head: string; dirty: boolean } | null;
   /** Worker threads per run; null for the CLI default (one per core). */
   workers: number | null;
   db: string;
@@ -109,8 +111,13 @@ export function resultsMarkdown(input: ResultsInput): string {
       `${Math.round(input.durationSeconds)} s with ` +
       (input.workers === null ? 'one worker per core'
         : `${input.workers} worker(s)`) +
-      (input.commit ? ` at commit \`${input.commit.slice(0, 12)}\`` : '') +
-      `. Trials are stored in \`${input.db}\`; query them with ` +
+      (input.commit ? ` at commit \`${input.commit.head}\`` +
+        (input.commit.dirty ? ' plus uncommitted changes' : '') : '') +
+      '.' + (input.resumedTrials > 0
+        ? ` ${input.resumedTrials} trials were already stored from an ` +
+          'earlier run on the same database and were not re-run.'
+        : '') +
+      ` Trials are stored in \`${input.db}\`; query them with ` +
       `\`sharpsweep query --db ${input.db} "SELECT * FROM trials"\`.`,
   ];
   if (input.reduced) {
