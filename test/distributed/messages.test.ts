@@ -51,6 +51,11 @@ describe('messages through Redis', () => {
 
     const data = resultData('w', { key: 'k1', spec, error: 'E', durationMs: 1 });
     expect(() => readResult({ ...data, key: 'k2' })).toThrow(/malformed/);
-    expect(() => readTask({ v: 1, key: 'k', body: '{}' })).toThrow(/no spec/);
+    expect(() => readTask({ v: 1, key: 'k', body: '{}' })).toThrow(
+      /no results queue/,
+    );
+    expect(() =>
+      readTask({ v: 1, key: 'k', results: 'q', body: '{}' }),
+    ).toThrow(/no spec/);
   });
 });
