@@ -1,6 +1,7 @@
 /**
- * A private tmux server (its own socket) running one command in a
- * detached 80×24 window: a real pseudo-terminal for end-to-end tests.
+ * A private tmux server (its own socket, in the test's folder) running
+ * one command in a detached window: a real pseudo-terminal for
+ * end-to-end tests.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ let servers = 0;
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 
 export class Tmux {
-  private readonly socket = `sharpsweep-dash-${process.pid}-${servers++}`;
+  private readonly socket: string;
   private readonly exitFile: string;
 
   constructor(
@@ -21,7 +22,9 @@ export class Tmux {
     private readonly columns: number,
     private readonly rows: number,
   ) {
-    this.exitFile = join(dir, `${this.socket}.exit`);
+    const name = `tmux-${process.pid}-${servers++}`;
+    this.socket = join(dir, name);
+    this.exitFile = join(dir, `${name}.exit`);
   }
 
   /** Runs `argv` without CI in its environment (Ink draws nothing there). */
@@ -64,7 +67,7 @@ export class Tmux {
   }
 
   close(): void {
-    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+    spawnSync('tmux', ['-S', this.socket, 'kill-server']);
   }
 
   private safeScreen(): string {
@@ -76,7 +79,7 @@ export class Tmux {
   }
 
   private tmux(...args: string[]): string {
-    const result = spawnSync('tmux', ['-L', this.socket, ...args], {
+    const result = spawnSync('tmux', ['-S', this.socket, ...args], {
       encoding: 'utf8',
     });
     if (result.status !== 0) {
