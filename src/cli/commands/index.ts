@@ -32,4 +32,16 @@ export const commands: Record<string, LazyCommand> = {
     summary: 'run one gradient-descent escape trial from given factors',
     load: async () => (await import('./escape.js')).escapeCommand,
   },
+  dash: {
+    summary: 'live terminal dashboard over a database (read-only)',
+    load: async () => (await import('./dash.js')).dashCommand,
+  },
+  plot: {
+    summary: 'figures (SVG or PNG) of a sweep or of closed forms',
+    load: async () => (await import('./plot.js')).plotCommand,
+  },
+  worker: {
+    summary: 'run trials for a distributed sweep from Redis',
+    load: async () => (await import('./worker.js')).workerCommand,
+  },
 };

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { OptionError } from '../../errors.js';
@@ -29,6 +30,9 @@ const help: CommandHelp = {
     ['--no-tui', 'plain progress lines instead of the dashboard'],
     ['--timeout <ms>', 'stop a trial after this long and store it as failed'],
     ['--worker-memory <mb>', 'heap limit of each worker thread'],
+    ['--redis <url>', 'coordinate a distributed run through Redis (see `sharpsweep worker`)'],
+    ['--queue <name>', 'queue name for --redis (default: shared by all sweeps)'],
+    ['--attempts <n>', 'with --redis: runs of a throwing trial before it is stored as failed (default 2)'],
     ['--yes', 'run even when the estimate says the sweep takes over a day'],
     ['-h, --help', 'show this help'],
   ],
@@ -49,6 +53,9 @@ export const runCommand: Command = {
       timeout: { type: 'string' },
       'worker-memory': { type: 'string' },
       yes: { type: 'boolean', short: 'y' },
+      redis: { type: 'string' },
+      queue: { type: 'string' },
+      attempts: { type: 'string' },
     });
     if (values.help) {
       process.stdout.write(formatHelp(help));
@@ -75,10 +82,23 @@ export const runCommand: Command = {
       values['worker-memory'] as string | undefined,
       '--worker-memory',
     );
+    const attempts = positiveInteger(
+      values.attempts as string | undefined,
+      '--attempts',
+    );
+    const redisUrl = values.redis as string | undefined;
     const plan = loadSweepFile(file);
     const dbPath = (values.db as string | undefined) ?? defaultDbPath;
     if (!values.yes) {
       refuseHugeSweeps(plan, workers, file);
+    }
+    if (redisUrl) {
+      // An unreachable Redis is reported before the database is created.
+      const { parseRedisUrl } = await import('../../run/distributed/index.js');
+      const { probeRedis } = await import(
+        '../../run/distributed/connection.js'
+      );
+      await probeRedis(parseRedisUrl(redisUrl));
     }
 
     const writer = openWriter(dbPath);
@@ -122,13 +142,31 @@ export const runCommand: Command = {
     const printer = dashboard ? undefined : new ProgressPrinter(plan.name);
 
     try {
-      const report = await runLocal(plan, sweepId, writer, {
-        workers,
-        signal: controller.signal,
-        trialTimeoutMs,
-        workerMemoryMb,
-        onProgress: (progress) => printer?.update(progress),
-      });
+      const onProgress = (progress: RunProgress) => printer?.update(progress);
+      const report = redisUrl
+        ? await (await import('../../run/distributed/index.js')).runDistributed(
+            plan,
+            sweepId,
+            writer,
+            {
+              redisUrl,
+              queue: values.queue as string | undefined,
+              attempts,
+              database: resolve(dbPath),
+              signal: controller.signal,
+              onProgress,
+              onNotice: (message) => {
+                if (!dashboard) process.stderr.write(`${message}\n`);
+              },
+            },
+          )
+        : await runLocal(plan, sweepId, writer, {
+            workers,
+            signal: controller.signal,
+            trialTimeoutMs,
+            workerMemoryMb,
+            onProgress,
+          });
       writer.close();
       if (dashboard) {
         // Let the last frame (100%) be seen, then hand the terminal back.
