@@ -123,7 +123,16 @@ export class DashDb {
     }));
   }
 
-  /** Outcome counts per (axis value, ratio column), one snapshot. */
+  /**
+   * Outcome counts per (axis value, ratio column), one snapshot.
+   *
+   * LIMITATION: this GROUP BY, like the two of `landing`, reads every
+   * trial of the sweep: 1–3 s at a million trials on a small machine, so
+   * on huge sweeps these views trail the run by a few seconds (they run
+   * on their own thread and refresh at most every three times their
+   * cost). A covering index on (sweep_id, outcome, step_ratio, …) would
+   * make them index-only; the schema is not ours to change.
+   */
   phase(sweep: number, axis: PhaseAxis, maxColumns: number): PhaseData {
     if (!PHASE_AXES.includes(axis)) {
       throw new RangeError(`unknown phase axis ${axis}`);
@@ -249,7 +258,15 @@ export class DashDb {
     })();
   }
 
-  /** One page of the results table; only that page is read. */
+  /**
+   * One page of the results table; only that page is read.
+   *
+   * LIMITATION: OFFSET paging. In key, ratio or outcome order the offset
+   * is walked in an index (fast), but a page deep into an order no index
+   * serves (λmax, escape step, …) costs a scan of the sweep, about a
+   * second at a million trials; keyset paging would make every page cheap
+   * at the price of page numbers.
+   */
   trials(sweep: number, query: TableQuery): TrialRow[] {
     const sort = sortColumn(query.sort);
     const direction = query.descending ? 'DESC' : 'ASC';
@@ -277,7 +294,10 @@ export class DashDb {
     ) as unknown as TrialRow[];
   }
 
-  /** Rows matching a filter (costs a scan unless only `outcome` is used). */
+  /**
+   * Rows matching a filter. LIMITATION: only an `outcome` filter is
+   * counted in an index; any other column costs a scan of the sweep.
+   */
   count(sweep: number, filters: FilterTerm[]): number {
     const filter = filterSql(filters);
     const row = this.get(

@@ -23,13 +23,42 @@ export interface DashSource {
   close(): void;
 }
 
+/**
+ * Which thread runs what: the counters poll, page-sized reads, and the
+ * aggregates that scan a whole sweep each get their own, so a phase map
+ * that takes two seconds on a million trials delays neither the progress
+ * bars nor the table.
+ */
+const LANES: Record<DashMethod, number> = {
+  sweeps: 0,
+  trials: 1,
+  trial: 1,
+  failures: 1,
+  phase: 2,
+  landing: 2,
+  count: 2,
+};
+
+/*
+ * LIMITATION: a query cannot be cancelled (better-sqlite3 has no
+ * interrupt), so an aggregate started by a view the user has left still
+ * runs to its end and delays the next one on its lane.
+ */
 export function createSource(path: string): DashSource {
   const worker = new URL('./data-worker.js', import.meta.url);
-  if (worker.protocol === 'file:' && existsSync(fileURLToPath(worker))) {
-    return workerSource(path, worker);
+  if (worker.protocol !== 'file:' || !existsSync(fileURLToPath(worker))) {
+    return inlineSource(path);
   }
 
-  return inlineSource(path);
+  const lanes = [0, 1, 2].map(() => workerSource(path, worker));
+  return {
+    call(method, ...args) {
+      return lanes[LANES[method]].call(method, ...args);
+    },
+    close() {
+      for (const lane of lanes) lane.close();
+    },
+  };
 }
 
 /** Same thread; replies arrive on a later tick, as from the worker. */

@@ -38,7 +38,9 @@ afterEach(() => {
   temp = null;
 });
 
-function mount(path: string, props: Partial<Parameters<typeof Dashboard>[0]> = {}) {
+type Props = Partial<Parameters<typeof Dashboard>[0]>;
+
+function mount(path: string, props: Props = {}) {
   source = inlineSource(path);
   const app = render(<Dashboard source={source} pollMs={50} {...props} />);
   cleanup.push(() => app.unmount());
@@ -192,7 +194,8 @@ describe('the phase map', () => {
     expect(rows.length).toBeGreaterThan(1);
     for (const row of rows) {
       const [stable, unstable] = row.split('│');
-      expect(cellsOf(stable).every((c) => c.percent === 0 && !c.mark)).toBe(true);
+      expect(cellsOf(stable).every((c) => c.percent === 0 && !c.mark))
+        .toBe(true);
       expect(cellsOf(unstable).every((c) => c.percent === 100 && !c.mark))
         .toBe(true);
     }

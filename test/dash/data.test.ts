@@ -310,7 +310,8 @@ describe('query plans', () => {
 
     const plans = dash.queryPlans();
     for (const { sql, plan } of plans) {
-      const scans = plan.filter((line) => /^SCAN (t|trial_results)\b/.test(line));
+      const scans = plan.filter((line) =>
+        /^SCAN (t|trial_results)\b/.test(line));
       expect(scans, sql).toEqual([]);
     }
 

@@ -1,4 +1,3 @@
-import { startDashboard } from '../../dash/start.js';
 import { OptionError } from '../../errors.js';
 import { formatHelp, parseCommand, type CommandHelp } from '../args.js';
 import { defaultDbPath } from '../defaults.js';
@@ -53,6 +52,12 @@ export const dashCommand: Command = {
         hint: 'Use `sharpsweep status` or `sharpsweep query` in scripts.',
       });
     }
+
+    // Ink draws only the last frame when CI is set, and reads it once, on
+    // load. On an interactive terminal that would be a blank dashboard.
+    delete process.env.CI;
+    delete process.env.CONTINUOUS_INTEGRATION;
+    const { startDashboard } = await import('../../dash/start.js');
 
     const dashboard = startDashboard({
       dbPath: options.db ?? defaultDbPath,

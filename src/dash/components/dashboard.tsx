@@ -37,7 +37,8 @@ const HINTS = {
   overview: 'tab views · ↑↓ sweep · enter phase map · ? help · q quit',
   phase: 'tab views · a axis · j/k scroll · ? help · q quit',
   landing: 'tab views · ? help · q quit',
-  table: 'tab views · ↑↓ row · enter detail · s/S sort · / filter · ? help',
+  table: 'tab views · ↑↓ row · enter detail · s/S sort · / filter · ? '
+    + 'help',
   failures: 'tab views · ↑↓ row · enter detail · ? help · q quit',
   detail: 'esc back · tab views · ? help · q quit',
 };

@@ -66,7 +66,8 @@ export function Failures(props: FailuresProps) {
         <Text key={row.key} wrap="truncate-end" inverse={i === offset}>
           {(i === offset ? '▶ ' : '  ') +
             `${fit(row.key, 8)} L${row.depth} w${row.width} ` +
-            `${fit(row.family, 10)} ρ ${fit(formatRatio(row.step_ratio), 6)} ` +
+            `${fit(row.family, 10)} ` +
+            `ρ ${fit(formatRatio(row.step_ratio), 6)} ` +
             (row.error ?? '').replace(/\s+/g, ' ')}
         </Text>
       ))}

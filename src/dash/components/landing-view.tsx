@@ -20,7 +20,8 @@ export interface LandingViewProps {
  * Where escaped trials land: λ_final·η/2 against ρ. A clean escape lands
  * at or below the line 1 (the new minimum is stable for the same step).
  */
-export function LandingView({ source, sweep, width, height }: LandingViewProps) {
+export function LandingView(props: LandingViewProps) {
+  const { source, sweep, width, height } = props;
   const nx = Math.max(10, width - LABEL - 2);
   const ny = Math.max(3, height - 5);
   const live = useLive(

@@ -39,7 +39,8 @@ export function Overview(props: OverviewProps) {
 
   // Keep the selected sweep on screen.
   const fits = Math.max(1, Math.floor((height - 1) / BLOCK));
-  const first = Math.max(0, Math.min(selected - fits + 1, sweeps.length - fits));
+  const first = Math.max(0,
+    Math.min(selected - fits + 1, sweeps.length - fits));
   const shown = sweeps.slice(first, first + fits);
 
   return (
@@ -82,7 +83,8 @@ function SweepBlock({ sweep, isSelected, rates, now, width }: BlockProps) {
   const eta = stats.etaSeconds === 0 && sweep.done >= sweep.total
     ? 'complete'
     : `ETA ${formatDuration(stats.etaSeconds)}`;
-  const nameWidth = Math.max(8, width - 2 - stats.state.length - workers.length);
+  const nameWidth = Math.max(8,
+    width - 2 - stats.state.length - workers.length);
 
   return (
     <Box flexDirection="column" width={width}>

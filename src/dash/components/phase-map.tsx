@@ -50,8 +50,11 @@ export function PhaseMap(props: PhaseMapProps) {
   const hidden = grid === null ? 0 : Math.max(0, grid.rows.length - fits);
 
   useInput((input, key) => {
-    if (input === 'j' || key.downArrow) setScroll((s) => Math.min(hidden, s + 1));
-    if (input === 'k' || key.upArrow) setScroll((s) => Math.max(0, s - 1));
+    if (input === 'j' || key.downArrow) {
+      setScroll((s) => Math.min(hidden, s + 1));
+    } else if (input === 'k' || key.upArrow) {
+      setScroll((s) => Math.max(0, s - 1));
+    }
   }, { isActive: active });
 
   if (grid === null || grid.columns.length === 0) {
@@ -77,7 +80,8 @@ export function PhaseMap(props: PhaseMapProps) {
       {rows.map((row) => <GridRow key={row.label} row={row} grid={grid} />)}
       <GridRow row={grid.all} grid={grid} />
       <Text dimColor wrap="truncate-end">
-        {'│ ρ = 1 · ! against linear stability (ρ ≤ 1 left, ρ > 1 stayed)' +
+        {'│ ρ = 1 · ! against linear stability ' +
+          '(ρ ≤ 1 left, ρ > 1 stayed)' +
           (grid.withoutRatio > 0
             ? ` · ${grid.withoutRatio} without a ratio`
             : '')}
@@ -138,7 +142,9 @@ function Cell({ cell }: { cell: PhaseCell }) {
     return <Text backgroundColor="yellow" color="black" bold>{text}</Text>;
   }
 
-  return <Text backgroundColor={shade(cell.fraction)} color="white">{text}</Text>;
+  return (
+    <Text backgroundColor={shade(cell.fraction)} color="white">{text}</Text>
+  );
 }
 
 /** Right-aligned in the cell, one character kept for the ! marker. */

@@ -39,7 +39,8 @@ const COLUMNS: Column[] = [
     text: (r) => cell(r.landing_ratio) },
   { title: 'family', sort: 'family', width: 10, text: (r) => r.family },
   { title: 'dir', sort: 'direction', width: 8, text: (r) => r.direction },
-  { title: 'target', sort: 'target_kind', width: 9, text: (r) => r.target_kind },
+  { title: 'target', sort: 'target_kind', width: 9,
+    text: (r) => r.target_kind },
 ];
 
 const OUTCOME_COLORS: Record<string, string> = {
@@ -114,7 +115,9 @@ export function ResultsTable(props: ResultsTableProps) {
   const summary =
     `rows ${visible.length === 0 ? 0 : first}–${first + visible.length - 1}` +
     ` of ${count ?? '…'} · sort ${state.sort} ${arrow} (s, S)` +
-    ` · filter ${state.filters.length > 0 ? formatFilter(state.filters) : '— (/)'}`;
+    ` · filter ${state.filters.length > 0
+      ? formatFilter(state.filters)
+      : '— (/)'}`;
 
   return (
     <Box flexDirection="column" width={width} height={height}>
@@ -131,8 +134,9 @@ export function ResultsTable(props: ResultsTableProps) {
             <Text key={row.key} wrap="truncate-end" inverse={i === offset}>
               {i === offset ? '▶ ' : '  '}
               {columns.map((c, j) => (
-                <Text key={c.title}
-                  color={c.sort === 'outcome' ? OUTCOME_COLORS[row.outcome] : undefined}>
+                <Text key={c.title} color={c.sort === 'outcome'
+                  ? OUTCOME_COLORS[row.outcome]
+                  : undefined}>
                   {(j > 0 ? ' ' : '') + fit(c.text(row), c.width, c.right)}
                 </Text>
               ))}

@@ -61,7 +61,8 @@ export function TrialDetail(props: TrialDetailProps) {
       <Text wrap="truncate-end">
         {`escape step: observed ${cell(trial.escape_step)}` +
           `   predicted ${cell(trial.predicted_escape_step)}` +
-          `   steps ${cell(trial.steps)}   final loss ${cell(trial.final_loss)}`}
+          `   steps ${cell(trial.steps)}` +
+          `   final loss ${cell(trial.final_loss)}`}
       </Text>
       {trial.error !== null
         ? <Text color="red" wrap="truncate-end">{`error: ${trial.error}`}</Text>
@@ -112,7 +113,8 @@ function ClosedForms({ trial, width }: { trial: Detail; width: number }) {
           <Text key={label} wrap="truncate-end">
             {`${fit(label, name)}  ${fit(cell(form.value, SHARP), 17, true)}` +
               `  ${fit(gapText, 10, true)}  `}
-            <Text color={form.exact ? 'green' : undefined} dimColor={!form.exact}>
+            <Text color={form.exact ? 'green' : undefined}
+              dimColor={!form.exact}>
               {form.exact ? 'exact for this shape' : 'bound / estimate'}
             </Text>
           </Text>
