@@ -173,7 +173,7 @@ export const SWEEP_FIELDS = {
   seeds: withDefault(seedsCheck, [0] as number[] | SeedRangeDef),
   grid: required(
     gridCheck,
-    'add `grid:` with the axes (see src/plan/README.md)',
+    'add `grid:` with the axes (see "Sweep files" in the README)',
   ),
   gd: withDefault(
     recordCheck(GD_FIELDS, { what: 'gd', elsewhere: elsewhere('gd') }),
