@@ -40,7 +40,7 @@ export function TrialDetail(props: TrialDetailProps) {
   }
 
   const forms = Object.entries(trial.closedForms);
-  const chartHeight = Math.max(3, height - 9 - forms.length);
+  const chartHeight = Math.max(3, height - 10 - forms.length);
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
@@ -52,6 +52,7 @@ export function TrialDetail(props: TrialDetailProps) {
         <Text dimColor>  (esc: back)</Text>
       </Text>
       <Text wrap="truncate-end">{specLine(trial)}</Text>
+      <Text wrap="truncate-end" dimColor>{settingsLine(trial.spec)}</Text>
       <Text wrap="truncate-end">{stepLine(trial)}</Text>
       <Text wrap="truncate-end">
         {`sharpness λmax ${cell(trial.sharpness, SHARP)} (exact)` +
@@ -77,6 +78,32 @@ function specLine(trial: Detail): string {
   return `dims [${trial.dims.join(',')}]  L ${trial.depth}` +
     `  target ${trial.target_kind}  family ${trial.family}` +
     `  direction ${trial.direction}`;
+}
+
+/** The rest of the stored spec: family and target parameters, limits. */
+function settingsLine(spec: unknown): string {
+  const record = (value: unknown) =>
+    value !== null && typeof value === 'object'
+      ? (value as Record<string, unknown>)
+      : {};
+  const params = (value: unknown, skip: string) =>
+    Object.entries(record(value))
+      .filter(([name]) => name !== skip)
+      .map(([name, v]) => `${name} ${JSON.stringify(v)}`)
+      .join(' ');
+  const { minimizer, target, gd } = record(spec);
+  const limits = record(gd);
+
+  const parts = [
+    params(minimizer, 'family'),
+    params(target, 'kind'),
+    limits.maxSteps === undefined ? '' : `max steps ${limits.maxSteps}`,
+    limits.escapeDistance === undefined
+      ? ''
+      : `δ ${limits.escapeDistance}`,
+    limits.earlyStop === true ? 'early stop' : '',
+  ].filter((part) => part !== '');
+  return parts.length === 0 ? 'spec: —' : `spec: ${parts.join(' · ')}`;
 }
 
 function stepLine(trial: Detail): string {
@@ -106,9 +133,7 @@ function ClosedForms({ trial, width }: { trial: Detail; width: number }) {
         const gap = form.value === null || !trial.sharpness
           ? null
           : (form.value - trial.sharpness) / trial.sharpness;
-        const gapText = gap === null
-          ? '—'
-          : `${gap >= 0 ? '+' : ''}${(gap * 100).toPrecision(3)}%`;
+        const gapText = gapPercent(gap);
         return (
           <Text key={label} wrap="truncate-end">
             {`${fit(label, name)}  ${fit(cell(form.value, SHARP), 17, true)}` +
@@ -122,6 +147,14 @@ function ClosedForms({ trial, width }: { trial: Detail; width: number }) {
       })}
     </Box>
   );
+}
+
+/** Below 1e-9 relative, a gap is round-off: the reference tolerance. */
+function gapPercent(gap: number | null): string {
+  if (gap === null) return '—';
+  if (Math.abs(gap) < 1e-9) return '0%';
+
+  return `${gap > 0 ? '+' : ''}${(gap * 100).toPrecision(3)}%`;
 }
 
 function Charts(props: { trial: Detail; width: number; height: number }) {
