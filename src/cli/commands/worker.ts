@@ -122,13 +122,22 @@ export const workerCommand: Command = {
       let signals = 0;
       const onSignal = () => {
         signals += 1;
+        if (signals > 2) {
+          // Stuck handing results to a Redis that is away: leaving is
+          // safe, the trials it held run again elsewhere.
+          log('worker: exiting now.');
+          process.exit(130);
+        }
         if (signals === 1) {
           log(
             `worker: stopping after ${worker.running()} running trial(s); ` +
               'Ctrl-C again to hand them back to the queue now.',
           );
         } else {
-          log('worker: handing the running trials back to the queue.');
+          log(
+            'worker: handing the running trials back to the queue ' +
+              '(Ctrl-C again to exit at once).',
+          );
         }
         const stopped = worker.stop(signals === 1 ? 'finish' : 'release');
         if (signals > 1) return;

@@ -139,6 +139,25 @@ export function openRedis(
   return client;
 }
 
+/**
+ * Passes each distinct message on at most once per `ms`: a client that
+ * retries reports the same trouble many times a second.
+ */
+export function onceEach(
+  notice: (message: string) => void,
+  ms = 30_000,
+): (message: string) => void {
+  const seen = new Map<string, number>();
+
+  return (message) => {
+    const last = seen.get(message);
+    if (last !== undefined && Date.now() - last < ms) return;
+
+    seen.set(message, Date.now());
+    notice(message);
+  };
+}
+
 export function redisUnreachable(
   target: RedisTarget,
   cause: unknown,

@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
+import { StoreError } from '../../errors.js';
 import type { SweepPlan } from '../../plan/index.js';
 import type { ResultWriter } from '../../store/index.js';
 import type { RunReport } from '../local.js';
@@ -216,7 +217,9 @@ class Coordinator {
     try {
       await this.reconciler.run();
     } catch (error) {
-      this.watch.error(error as Error);
+      // The store failing is the end of the run; Redis trouble is not.
+      if (error instanceof StoreError) this.fail(error);
+      else this.watch.error(error as Error);
     } finally {
       this.auditing = false;
     }

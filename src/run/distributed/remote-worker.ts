@@ -16,7 +16,12 @@ import {
   type TrialOutcomeMessage,
   type TrialTask,
 } from '../protocol.js';
-import { openRedis, probeRedis } from './connection.js';
+import {
+  describeCause,
+  onceEach,
+  openRedis,
+  probeRedis,
+} from './connection.js';
 import {
   readTask,
   resultData,
@@ -74,14 +79,24 @@ export async function startRemoteWorker(
   const name = workerName(threads);
 
   await probeRedis(target, settings.connectTimeoutMs);
+  let lost = false;
   const client = openRedis(target, {
-    onLost: (reason) =>
+    onLost: (reason) => {
+      lost = true;
       notice(
         `Lost Redis at ${target.masked} (${reason}); reconnecting. ` +
           'Running trials continue and are handed in when it is back.',
-      ),
-    onRestored: () => notice(`Reconnected to Redis at ${target.masked}.`),
+      );
+    },
+    onRestored: () => {
+      lost = false;
+      notice(`Reconnected to Redis at ${target.masked}.`);
+    },
   });
+  const reportError = onceEach(notice);
+  const onError = (error: Error) => {
+    if (!lost) reportError(`Redis: ${describeCause(error)}`);
+  };
 
   const pool = new Piscina<TrialTask, TrialOutcomeMessage>({
     filename: workerFile,
@@ -98,7 +113,7 @@ export async function startRemoteWorker(
     let results = resultQueues.get(queueName);
     if (!results) {
       results = new Queue(queueName, { connection: client });
-      results.on('error', () => undefined);
+      results.on('error', onError);
       resultQueues.set(queueName, results);
     }
 
@@ -201,7 +216,7 @@ export async function startRemoteWorker(
     maxStalledCount: settings.maxStalls,
     drainDelay: 2,
   });
-  worker.on('error', () => undefined);
+  worker.on('error', onError);
   worker.on('stalled', (jobId) =>
     notice(
       `Trial ${jobId} was left by a worker that stopped; it runs again.`,

@@ -1,10 +1,9 @@
 import type { SweepChannel } from './channel.js';
-import { describeCause } from './connection.js';
+import { describeCause, onceEach } from './connection.js';
 import { DEFAULT_QUEUE } from './names.js';
 import type { RedisTarget } from './redis-url.js';
 
 const NO_WORKER_NOTICE_MS = 10_000;
-const REPEAT_NOTICE_MS = 30_000;
 
 /**
  * What the coordinator knows about the world beyond its database: the
@@ -25,13 +24,15 @@ export class ClusterWatch {
   private threadsKnown = true;
   private quietSince = Date.now();
   private told = false;
-  private readonly errorsSeen = new Map<string, number>();
+  private readonly reportError: (message: string) => void;
 
   constructor(
     private readonly target: RedisTarget,
     private readonly queueBase: string,
     private readonly notice: (message: string) => void,
-  ) {}
+  ) {
+    this.reportError = onceEach(notice);
+  }
 
   async refresh(channel: SweepChannel, waitingFor: number): Promise<void> {
     if (this.refreshing || this.lost) return;
@@ -78,14 +79,7 @@ export class ClusterWatch {
 
   /** BullMQ reports connection trouble per client; say each thing once. */
   error(error: Error): void {
-    if (this.lost) return;
-
-    const message = describeCause(error);
-    const last = this.errorsSeen.get(message) ?? 0;
-    if (Date.now() - last < REPEAT_NOTICE_MS) return;
-
-    this.errorsSeen.set(message, Date.now());
-    this.notice(`Redis: ${message}`);
+    if (!this.lost) this.reportError(`Redis: ${describeCause(error)}`);
   }
 
   private adviseOnWorkers(channel: SweepChannel, waitingFor: number): void {
