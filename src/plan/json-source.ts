@@ -4,6 +4,7 @@
  * small strict scanner finds it.
  */
 import type { Issues, SourcePosition } from './issues.js';
+import { firstDuplicateKey } from './json-duplicates.js';
 
 export function readJson(text: string, issues: Issues): unknown {
   if (text.includes('\u0000')) {
@@ -29,13 +30,29 @@ export function readJson(text: string, issues: Issues): unknown {
     return undefined;
   }
 
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text);
   } catch {
     issues.add(syntaxIssue(text.replace(/^\uFEFF/, '')));
 
     return undefined;
   }
+
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate !== undefined) {
+    issues.add({
+      path: [],
+      expected: 'each key once per object',
+      found: `the key ${JSON.stringify(duplicate.key)} a second time`,
+      hint: 'remove one of them: JSON readers silently keep the last',
+      position: positionOf(text, duplicate.offset),
+    });
+
+    return undefined;
+  }
+
+  return value;
 }
 
 function syntaxIssue(text: string): Parameters<Issues['add']>[0] {
