@@ -1,0 +1,141 @@
+/**
+ * Figure 5: dashboard overhead. The same sweep through `run` in a tmux
+ * pseudo-terminal with the dashboard, and with `--no-tui`, both in tmux
+ * so the terminal is the only difference. Measured only when
+ * src/dash exports `startDashboard` and `run` uses it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import Database from 'better-sqlite3';
+
+import type { BenchContext } from './context.js';
+import { CLI } from './escape-trial.js';
+import { ROOT } from './python.js';
+import { section, type Section } from './report.js';
+import { fmt, fmtRatio, median } from './stats.js';
+
+const DASH = join(ROOT, 'dist', 'src', 'dash', 'start.js');
+const RUN = join(ROOT, 'dist', 'src', 'cli', 'commands', 'run.js');
+const SWEEP = join(ROOT, 'bench', 'sweeps', 'dashboard.yaml');
+
+/** Both conditions of the brief: exported, and used by `run`. */
+export function dashboardWired(): boolean {
+  if (!existsSync(DASH) || !existsSync(RUN)) return false;
+  const exported = /export function startDashboard\b/.test(
+    readFileSync(DASH, 'utf8'),
+  );
+
+  return exported && readFileSync(RUN, 'utf8').includes('startDashboard');
+}
+
+const tmux = (...args: string[]) =>
+  spawnSync('tmux', args, { encoding: 'utf8' });
+
+function sweepComplete(db: string): boolean {
+  if (!existsSync(db)) return false;
+  try {
+    const conn = new Database(db, { readonly: true, fileMustExist: true });
+    try {
+      const row = conn
+        .prepare('SELECT total, done FROM sweeps LIMIT 1')
+        .get() as { total: number; done: number } | undefined;
+      return row !== undefined && row.done >= row.total;
+    } finally {
+      conn.close();
+    }
+  } catch {
+    return false; // not created or migrated yet
+  }
+}
+
+/**
+ * Runs `run` in a detached 160×48 tmux session and returns the seconds
+ * until it exited, and whether it had to be told to quit (`q`) after
+ * the sweep was complete.
+ */
+async function runInTmux(
+  ctx: BenchContext,
+  tag: string,
+  extra: string[],
+): Promise<{ seconds: number; pressedQuit: boolean }> {
+  const db = join(ctx.tmp, `dash-${tag}.sqlite`);
+  const marker = join(ctx.tmp, `dash-${tag}.exit`);
+  const session = `sharpsweep-bench-${process.pid}-${tag}`;
+  const command = [
+    'start=$(date +%s.%N);',
+    `'${process.execPath}' '${CLI}' run '${SWEEP}' --db '${db}' ${extra.join(' ')};`,
+    `echo "$? $start $(date +%s.%N)" > '${marker}'`,
+  ].join(' ');
+  tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '48', command);
+
+  let pressedQuit = false;
+  let completeSince: number | null = null;
+  const deadline = Date.now() + 300_000;
+  while (!existsSync(marker) && Date.now() < deadline) {
+    await sleep(100);
+    if (completeSince === null && sweepComplete(db)) completeSince = Date.now();
+    if (completeSince !== null && Date.now() - completeSince > 5_000) {
+      // The dashboard stays up after the sweep: ask it to quit.
+      tmux('send-keys', '-t', session, 'q');
+      pressedQuit = true;
+      completeSince = Date.now();
+    }
+  }
+  tmux('kill-session', '-t', session);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  if (!existsSync(marker)) throw new Error(`${tag}: no exit within 300 s`);
+  const [code, start, end] = readFileSync(marker, 'utf8').trim().split(' ');
+  rmSync(marker);
+  if (code !== '0') throw new Error(`${tag}: run exited ${code}`);
+
+  return { seconds: Number(end) - Number(start), pressedQuit };
+}
+
+export async function dashboardSection(ctx: BenchContext): Promise<Section> {
+  const s = section('5. Dashboard overhead');
+  if (!dashboardWired()) {
+    s.notes.push('skipped: dashboard not wired yet');
+    return s;
+  }
+  if (tmux('-V').status !== 0) {
+    s.notes.push('skipped: tmux is missing (`apt-get install -y tmux`)');
+    return s;
+  }
+
+  const rounds = ctx.quick ? 1 : 3;
+  const plain: number[] = [];
+  const dash: number[] = [];
+  let pressed = false;
+  for (let r = 0; r < rounds; r++) {
+    plain.push((await runInTmux(ctx, `plain-${r}`, ['--no-tui'])).seconds);
+    const d = await runInTmux(ctx, `tui-${r}`, []);
+    dash.push(d.seconds);
+    pressed ||= d.pressedQuit;
+  }
+  const p = median(plain);
+  const d = median(dash);
+  s.notes.push(
+    `\`run bench/sweeps/dashboard.yaml\` in a 160×48 tmux terminal, ` +
+      `median of ${rounds}, process wall time.`,
+  );
+  s.tables.push({
+    headers: ['mode', 'wall s', 'overhead'],
+    rows: [
+      ['--no-tui', fmt(p), ''],
+      ['dashboard', fmt(d), `${fmt((d / p - 1) * 100)} % (${fmtRatio(d / p)})`],
+    ],
+    numeric: [false, true, false],
+  });
+  if (pressed) {
+    s.footnotes.push(
+      'The dashboard stayed open after the sweep finished; the bench ' +
+        'pressed q 5 s after the last trial was stored, so its time ' +
+        'includes those 5 s.',
+    );
+  }
+
+  return s;
+}

@@ -1,0 +1,154 @@
+/**
+ * Figure 3: orchestration. Trivial trials per second end to end (plan,
+ * piscina pool, durable SQLite writes) through `run --no-tui`, with
+ * Optuna on SQLite storage as the peer; the speed-up from 1 to 2 workers
+ * on CPU-bound trials. The million-trial sweep is in million.ts.
+ */
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { BenchContext } from './context.js';
+import { CLI } from './escape-trial.js';
+import { measure, type Measured } from './measure.js';
+import { peerCommand, ROOT, runPeer } from './python.js';
+import { section, type Section } from './report.js';
+import { fmt, fmtRatio, median, ratio } from './stats.js';
+
+export const sweep = (name: string) =>
+  join(ROOT, 'bench', 'sweeps', `${name}.yaml`);
+
+/** Trials in each benchmark sweep file (their `seeds.count`). */
+const TINY = { 'tiny-5k': 5_000, 'tiny-50k': 50_000 };
+
+let dbCounter = 0;
+
+/** `sharpsweep run` on a fresh database, measured; the file is removed. */
+export async function runSweep(
+  ctx: BenchContext,
+  name: string,
+  extra: string[] = [],
+  timeoutMs?: number,
+): Promise<Measured & { dbMiB: number }> {
+  const db = join(ctx.tmp, `run-${dbCounter++}.sqlite`);
+  const m = await measure(
+    process.execPath,
+    [CLI, 'run', sweep(name), '--db', db, '--no-tui', ...extra],
+    { timeoutMs },
+  );
+  const dbMiB = statSync(db, { throwIfNoEntry: false })?.size ?? 0;
+  for (const suffix of ['', '-wal', '-shm']) {
+    rmSync(db + suffix, { force: true });
+  }
+  if (m.exitCode !== 0 && !m.stopped) {
+    const why = m.stderr.slice(-600);
+    throw new Error(`run ${name} exited ${m.exitCode}: ${why}`);
+  }
+
+  return { ...m, dbMiB: dbMiB / 2 ** 20 };
+}
+
+export async function orchestrationSection(
+  ctx: BenchContext,
+): Promise<Section> {
+  const s = section('3. Orchestration: plan, worker pool, SQLite writes');
+  const tinyName = ctx.quick ? 'tiny-5k' : 'tiny-50k';
+  const tinyCount = TINY[tinyName];
+  const rounds = 3;
+
+  // Trivial trials per second, default worker count.
+  const walls: number[] = [];
+  let dbMiB = 0;
+  for (let r = 0; r < rounds; r++) {
+    const m = await runSweep(ctx, tinyName);
+    walls.push(m.wallMs / 1000);
+    dbMiB = m.dbMiB;
+  }
+  const ours = tinyCount / median(walls);
+  const optuna = optunaRate(ctx, s);
+  s.tables.push({
+    headers: ['trivial trials', 'count', 'wall s', 'trials/s', 'ours/peer'],
+    rows: [
+      [
+        'sharpsweep `run --no-tui` (default workers)',
+        tinyCount.toLocaleString('en-US'),
+        fmt(median(walls)),
+        fmt(ours),
+        fmtRatio(ratio(ours, optuna?.rate ?? null)),
+      ],
+      optuna
+        ? [`Optuna ${ctx.optuna!.version}, SQLite storage, 1 process`,
+          String(optuna.count), fmt(optuna.wall), fmt(optuna.rate), '1×']
+        : ['Optuna', '—', '—', '—', '—'],
+    ],
+    numeric: [false, true, true, true, true],
+  });
+  s.notes.push(
+    `Median of ${rounds} runs of \`run bench/sweeps/${tinyName}.yaml ` +
+      '--no-tui\` on a fresh database, process startup and the final ' +
+      'summary included (dims [1,1,1], maxSteps 1, no trajectory). ' +
+      `The database ends at ${fmt(dbMiB)} MiB ` +
+      `(${fmt((dbMiB * 2 ** 20) / tinyCount)} bytes per trial).`,
+  );
+
+  await workerScaling(ctx, s);
+  s.footnotes.push(
+    'The 1,000,000-trial sweep runs last (section 3b), with what is left ' +
+      'of the time budget.',
+  );
+
+  return s;
+}
+
+function optunaRate(
+  ctx: BenchContext,
+  s: Section,
+): { count: number; wall: number; rate: number } | null {
+  if (ctx.optuna === null) {
+    s.footnotes.push(`Optuna peer: skipped (${ctx.optunaNote}).`);
+    return null;
+  }
+  const count = ctx.quick ? 200 : 500;
+  const walls: number[] = [];
+  for (let r = 0; r < (ctx.quick ? 1 : 3); r++) {
+    const db = join(ctx.tmp, `optuna-${r}.sqlite`);
+    const run = runPeer<{ trials: number }>(
+      ctx.optuna.exe,
+      'optuna_trivial.py',
+      ['--db', db, '--trials', String(count)],
+    );
+    rmSync(db, { force: true });
+    walls.push(run.wallMs / 1000);
+  }
+  const wall = median(walls);
+  s.footnotes.push(
+    `Optuna peer: ${ctx.optunaNote}; ` +
+      `\`${peerCommand(ctx.optuna.exe, 'optuna_trivial.py')} --trials ` +
+      `${count}\` (RandomSampler, objective x², median of ${walls.length}, ` +
+      'startup included). Optuna gets fewer trials because it is ~50 ' +
+      'trials/s and its per-trial cost grows with the study.',
+  );
+
+  return { count, wall, rate: count / wall };
+}
+
+async function workerScaling(ctx: BenchContext, s: Section): Promise<void> {
+  const rounds = ctx.quick ? 1 : 2;
+  const walls: Record<string, number[]> = { '1': [], '2': [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const workers of ['1', '2']) {
+      const m = await runSweep(ctx, 'cpu-bound', ['--workers', workers]);
+      walls[workers].push(m.wallMs / 1000);
+    }
+  }
+  const one = median(walls['1']);
+  const two = median(walls['2']);
+  s.tables.push({
+    headers: ['CPU-bound sweep (24 trials × 3,000 steps)', 'wall s'],
+    rows: [
+      ['1 worker', fmt(one)],
+      ['2 workers', fmt(two)],
+      ['speed-up 1 → 2', fmtRatio(one / two)],
+    ],
+    numeric: [false, true],
+  });
+}
