@@ -41,9 +41,12 @@ afterEach(() => {
 type Props = Partial<Parameters<typeof Dashboard>[0]>;
 
 function mount(path: string, props: Props = {}) {
-  source = inlineSource(path);
-  const app = render(<Dashboard source={source} pollMs={50} {...props} />);
-  cleanup.push(() => app.unmount());
+  const own = inlineSource(path);
+  const app = render(<Dashboard source={own} pollMs={50} {...props} />);
+  cleanup.push(() => {
+    app.unmount();
+    own.close();
+  });
   const frame = () => app.lastFrame() ?? '';
   const until = (text: string | RegExp) =>
     eventually(() => {
@@ -115,6 +118,21 @@ describe('the overview', () => {
     const betaBar = lines.find((line) => line.includes('10/10'))!;
     expect(betaBar).toContain('100.0%');
     expect(betaBar).not.toContain('░');
+  });
+
+  it('preselects the sweep named on the command line', async () => {
+    temp = tempDatabase();
+    for (const name of ['first', 'second', 'third']) {
+      addSweep(temp.db, name, { total: 1 });
+    }
+    const chosen = mount(temp.path, { sweep: 'second' });
+    await chosen.until('▶ second');
+    expect(chosen.frame().split('\n')[0]).toMatch(/sweep second$/);
+    chosen.app.unmount();
+
+    const unknown = mount(temp.path, { sweep: 'fourth' });
+    await unknown.until('no sweep named "fourth"');
+    expect(unknown.frame()).toContain('▶ first');
   });
 
   it('waits for a database that does not exist yet', async () => {

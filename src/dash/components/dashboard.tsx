@@ -57,7 +57,7 @@ export function Dashboard(props: DashboardProps) {
   useEffect(() => {
     for (const s of sweepsLive.value ?? []) rates.add(s.id, s.done, Date.now());
   }, [sweepsLive.value, rates]);
-  usePreselect(props.sweep, sweeps, dispatch);
+  const preselected = usePreselect(props.sweep, sweeps, dispatch);
 
   const sweep = sweeps[Math.min(state.sweepRow, sweeps.length - 1)] ?? null;
   const stopping = useRef(false);
@@ -122,7 +122,10 @@ export function Dashboard(props: DashboardProps) {
     }
   })();
 
-  const problem = sweepsLive.error ?? sweepsLive.waiting;
+  const problem = sweepsLive.error ?? sweepsLive.waiting ??
+    (sweepsLive.value !== null && !preselected
+      ? `no sweep named "${props.sweep}" here (yet)`
+      : null);
   return (
     <Box flexDirection="column" width={width}>
       <Header view={state.view} sweep={sweep?.name ?? null} width={width} />
@@ -162,21 +165,25 @@ function OverviewPane(props: OverviewPaneProps) {
   );
 }
 
-/** Selects the sweep named on the command line once it shows up. */
+/**
+ * Selects the sweep named on the command line once it shows up; says
+ * whether that has happened (always true without a name).
+ */
 function usePreselect(
   name: string | undefined,
   sweeps: SweepInfo[],
   dispatch: Dispatch<Action>,
-) {
+): boolean {
   const done = useRef(name === undefined);
+  const row = done.current ? -1 : sweeps.findIndex((s) => s.name === name);
 
   useEffect(() => {
-    if (done.current) return;
-    const row = sweeps.findIndex((s) => s.name === name);
-    if (row < 0) return;
+    if (done.current || row < 0) return;
     done.current = true;
     dispatch({ type: 'select-sweep', row });
-  }, [name, sweeps, dispatch]);
+  }, [row, dispatch]);
+
+  return done.current || row >= 0;
 }
 
 function globalKey(
