@@ -37,6 +37,7 @@ export class RateTracker {
 
   add(sweep: number, done: number, now: number): void {
     const list = this.samples.get(sweep) ?? [];
+    if (list.length > 0 && list[list.length - 1][1] === done) return;
     list.push([now, done]);
     while (list.length > 2 && now - list[1][0] > RATE_WINDOW_MS) {
       list.shift();
@@ -44,14 +45,18 @@ export class RateTracker {
     this.samples.set(sweep, list);
   }
 
-  rate(sweep: number): number | null {
+  /**
+   * Samples are taken when the counter moves; until `now` it has not
+   * moved since the last one, so a stalled run's rate decays to zero.
+   */
+  rate(sweep: number, now: number): number | null {
     const list = this.samples.get(sweep);
     if (list === undefined || list.length < 2) return null;
 
     const [t0, d0] = list[0];
-    const [t1, d1] = list[list.length - 1];
+    const [, d1] = list[list.length - 1];
     // Less than a second of history says more about timer jitter.
-    return t1 - t0 < 1000 ? null : ((d1 - d0) * 1000) / (t1 - t0);
+    return now - t0 < 1000 ? null : ((d1 - d0) * 1000) / (now - t0);
   }
 }
 

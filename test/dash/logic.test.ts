@@ -136,10 +136,13 @@ describe('progress', () => {
     rates.add(1, 100, 0);
     rates.add(1, 130, 1500);
     rates.add(1, 160, 3000);
-    expect(rates.rate(1)).toBe(20);
-    const stats = sweepStats(sweep({ rate: null }), rates.rate(1),
+    expect(rates.rate(1, 3000)).toBe(20);
+    const stats = sweepStats(sweep({ rate: null }), rates.rate(1, 3000),
       at('2026-01-01T00:00:55Z'));
     expect(stats.rate).toBe(20);
+    // Nothing more stored for another three seconds: half the speed.
+    rates.add(1, 160, 4500);
+    expect(rates.rate(1, 6000)).toBe(10);
   });
 });
 

@@ -50,8 +50,8 @@ export function Dashboard(props: DashboardProps) {
   const { columns: width, rows } = useTerminalSize();
   const [state, dispatch, latest] = useDashState();
 
-  const tick = useTick(pollMs);
-  const sweepsLive = useLive(() => source.call('sweeps'), 'sweeps', tick);
+  const sweepsLive = useLive(() => source.call('sweeps'), 'sweeps', 0,
+    { everyMs: pollMs });
   const sweeps = sweepsLive.value ?? [];
   const rates = useRef(new RateTracker()).current;
   useEffect(() => {
@@ -151,6 +151,8 @@ interface OverviewPaneProps {
 
 function OverviewPane(props: OverviewPaneProps) {
   const { sweeps, state, dispatch, active } = props;
+  // Elapsed times and staleness move with the clock, not with the data.
+  useTick(1000);
   useListKeys({
     dispatch,
     count: sweeps.length,

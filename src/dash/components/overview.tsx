@@ -70,7 +70,7 @@ interface BlockProps extends OverviewProps {
 }
 
 function SweepBlock({ sweep, isSelected, rates, now, width }: BlockProps) {
-  const stats = sweepStats(sweep, rates.rate(sweep.id), now);
+  const stats = sweepStats(sweep, rates.rate(sweep.id, now), now);
   const run = sweep.run;
   const workers = run !== null && stats.state === 'running'
     ? `  busy ${run.busy}/${run.workers} workers`

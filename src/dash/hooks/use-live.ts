@@ -16,6 +16,8 @@ export interface Live<T> {
 export interface LiveOptions {
   /** Least time between refreshes of the same request. */
   minGapMs?: number;
+  /** Also ask again this often, whatever `version` says (polling). */
+  everyMs?: number;
 }
 
 /** After a failure, try again this much later even if nothing changed. */
@@ -49,19 +51,24 @@ export function useLive<T>(
     mounted: true,
     last: null as null | {
       key: string;
-      version: string | number;
+      version: string;
       at: number;
       ms: number;
       failed: boolean;
     },
     timer: null as NodeJS.Timeout | null,
+    /** The last value as JSON: an unchanged answer redraws nothing. */
+    shown: '',
+    /** Polls so far; part of the version when polling. */
+    polls: 0,
   });
   const minGapMs = options.minGapMs ?? 0;
 
   const pump = useRef(() => {});
   pump.current = () => {
     const s = state.current;
-    const { fetch: run, key: asked, version: seen } = latest.current;
+    const { fetch: run, key: asked } = latest.current;
+    const seen = `${latest.current.version}|${s.polls}`;
     if (!s.mounted || run === null || s.inFlight) return;
 
     const last = s.last;
@@ -93,6 +100,17 @@ export function useLive<T>(
         failed: !reply.ok,
       };
       const current = asked === latest.current.key;
+      if (reply.ok) {
+        const json = JSON.stringify(reply.value);
+        if (json === s.shown && current) {
+          setLive((previous) => previous.current && previous.error === null
+            ? previous
+            : { ...previous, current, error: null, waiting: null });
+          pump.current();
+          return;
+        }
+        s.shown = json;
+      }
       setLive((previous) => reply.ok
         ? { value: reply.value, current, waiting: null, error: null,
           ms: reply.ms }
@@ -115,6 +133,18 @@ export function useLive<T>(
   useEffect(() => {
     pump.current();
   }, [version, fetch === null]);
+
+  const everyMs = options.everyMs;
+  useEffect(() => {
+    if (everyMs === undefined) return;
+    // A timer, not React state: a poll that finds nothing new must not
+    // redraw the screen.
+    const timer = setInterval(() => {
+      state.current.polls += 1;
+      pump.current();
+    }, everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
 
   useEffect(() => {
     const s = state.current;
