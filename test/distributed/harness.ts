@@ -18,7 +18,7 @@ import Database from 'better-sqlite3';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const fixtures = join(repoRoot, 'test/distributed/fixtures');
-const cliPath = join(repoRoot, 'dist/src/cli/main.js');
+export const cliPath = join(repoRoot, 'dist/src/cli/main.js');
 
 /** Fails, never skips: these tests are the proof of the guarantees. */
 export function requireTools(): string {
@@ -120,14 +120,14 @@ function track(child: ChildProcess): Proc {
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-/** A worker process; resolves once it is taking trials. */
+/** `sharpsweep worker`; resolves once it is taking trials. */
 export async function startWorker(
   redisUrl: string,
   args: string[],
 ): Promise<Proc> {
   const child = spawn(
     process.execPath,
-    [join(fixtures, 'worker.mjs'), '--redis', redisUrl, ...args],
+    [cliPath, 'worker', '--redis', redisUrl, ...args],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const proc = track(child);
@@ -136,6 +136,30 @@ export async function startWorker(
   return proc;
 }
 
+/** `sharpsweep run <sweep> --redis <url> --queue <queue> --no-tui`. */
+export function startRun(
+  sweep: string,
+  dbPath: string,
+  redisUrl: string,
+  queue: string,
+): Proc {
+  const child = spawn(
+    process.execPath,
+    [
+      cliPath, 'run', join(fixtures, sweep), '--db', dbPath,
+      '--redis', redisUrl, '--queue', queue, '--no-tui',
+    ],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+
+  return track(child);
+}
+
+/**
+ * The coordinator through `coordinator.mjs`, which calls `runDistributed`
+ * as `sharpsweep run --redis` does but also passes the options tests need
+ * and the command does not expose (short locks and audits).
+ */
 export function startCoordinator(
   sweep: string,
   dbPath: string,

@@ -3,6 +3,7 @@
  * URL with its password masked; it must never hang.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 
@@ -12,7 +13,13 @@ import { SharpsweepError } from '../../src/errors.js';
 import type { SweepPlan } from '../../src/plan/index.js';
 import { runDistributed } from '../../src/run/distributed/index.js';
 import type { ResultWriter } from '../../src/store/index.js';
-import { fixtures, freePort, repoRoot } from './harness.js';
+import {
+  cliPath,
+  fixtures,
+  freePort,
+  repoRoot,
+  tempDir,
+} from './harness.js';
 
 const plan = { name: 'x', count: 0 } as unknown as SweepPlan;
 // Never reached: the coordinator checks Redis before it touches the store.
@@ -57,20 +64,29 @@ describe('Redis unreachable at start', () => {
     expect(ms).toBeLessThan(3_000);
   });
 
-  it('makes the worker command exit with the Redis code', async () => {
+  const sweep = join(fixtures, 'slow.yaml');
+  it.each([
+    ['worker', (url: string) => ['worker', '--redis', url]],
+    [
+      'run',
+      (url: string, db: string) =>
+        ['run', sweep, '--db', db, '--redis', url, '--no-tui'],
+    ],
+  ])('makes `sharpsweep %s` exit with the Redis code', async (_, argv) => {
     const port = await freePort();
-    const run = spawnSync(
-      process.execPath,
-      [
-        join(fixtures, 'worker.mjs'),
-        '--redis', `redis://:s3cret@127.0.0.1:${port}`, '--workers', '1',
-      ],
-      { cwd: repoRoot, encoding: 'utf8', timeout: 20_000 },
-    );
+    const db = join(tempDir(), 'never.sqlite');
+    const url = `redis://:s3cret@127.0.0.1:${port}`;
+    const run = spawnSync(process.execPath, [cliPath, ...argv(url, db)], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
 
     // src/cli/report-error.ts maps REDIS to exit code 4.
-    expect(run.status).toBe(4);
+    expect(run.status, run.stderr).toBe(4);
     expect(run.stderr).toContain(`redis://:****@127.0.0.1:${port}`);
     expect(run.stderr).not.toContain('s3cret');
+    // Reported before anything is written.
+    expect(existsSync(db)).toBe(false);
   });
 });

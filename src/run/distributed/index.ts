@@ -10,5 +10,7 @@ export { startRemoteWorker } from './remote-worker.js';
 export type { RemoteWorker, TrialEvent } from './remote-worker.js';
 export type { RemoteWorkerOptions } from './worker-options.js';
 export { maskRedisUrl, parseRedisUrl } from './redis-url.js';
+export { probeRedis } from './connection.js';
+export type { RedisFacts } from './connection.js';
 export type { RedisTarget } from './redis-url.js';
 export { DEFAULT_QUEUE, taskQueueName } from './names.js';

@@ -120,26 +120,33 @@ export async function startRemoteWorker(
     return results;
   };
 
+  /** Runs a trial; `final` when running it again cannot help. */
   const runOnPool = async (
     task: TrialTask,
     signal: AbortSignal | undefined,
-  ): Promise<TrialOutcomeMessage> => {
+  ): Promise<{ message: TrialOutcomeMessage; final: boolean }> => {
     const started = performance.now();
     const timeoutMs = settings.trialTimeoutMs;
-    const signals = [signal, timeoutMs ? AbortSignal.timeout(timeoutMs) : null]
-      .filter((item): item is AbortSignal => item != null);
+    const timeout = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined;
+    const signals = [signal, timeout]
+      .filter((item): item is AbortSignal => item !== undefined);
 
     try {
-      return await pool.run(task, {
+      const message = await pool.run(task, {
         signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
       });
+      return { message, final: false };
     } catch (error) {
       if (signal?.aborted) throw error;
 
       return {
-        key: task.key,
-        error: poolFailure(error, timeoutMs),
-        durationMs: performance.now() - started,
+        message: {
+          key: task.key,
+          error: poolFailure(error, timeoutMs),
+          durationMs: performance.now() - started,
+        },
+        // A trial that ran out of time would run out of time again.
+        final: timeout?.aborted === true,
       };
     }
   };
@@ -173,8 +180,12 @@ export async function startRemoteWorker(
     const attempts = job.opts.attempts ?? 1;
 
     let message: TrialOutcomeMessage;
+    let final: boolean;
     try {
-      message = await runOnPool({ key: task.key, spec: task.spec }, signal);
+      ({ message, final } = await runOnPool(
+        { key: task.key, spec: task.spec },
+        signal,
+      ));
     } catch {
       // Released by a stopping worker: back to the queue, no attempt used.
       await job.moveToWait(token).catch(() => undefined);
@@ -188,7 +199,7 @@ export async function startRemoteWorker(
       attempts,
       durationMs: message.durationMs,
     };
-    if (isFailure(message) && attempt < attempts) {
+    if (isFailure(message) && attempt < attempts && !final) {
       options.onTrial?.({ ...event, outcome: 'retry', error: message.error });
       throw new Error(message.error);
     }
