@@ -19,7 +19,8 @@ import { fmt, fmtRatio, median } from './stats.js';
 
 const DASH = join(ROOT, 'dist', 'src', 'dash', 'start.js');
 const RUN = join(ROOT, 'dist', 'src', 'cli', 'commands', 'run.js');
-const SWEEP = join(ROOT, 'bench', 'sweeps', 'dashboard.yaml');
+const sweepFile = (quick: boolean) =>
+  join(ROOT, 'bench', 'sweeps', `dashboard${quick ? '-small' : ''}.yaml`);
 
 /** Both conditions of the brief: exported, and used by `run`. */
 export function dashboardWired(): boolean {
@@ -66,7 +67,8 @@ async function runInTmux(
   const session = `sharpsweep-bench-${process.pid}-${tag}`;
   const command = [
     'start=$(date +%s.%N);',
-    `'${process.execPath}' '${CLI}' run '${SWEEP}' --db '${db}' ${extra.join(' ')};`,
+    `'${process.execPath}' '${CLI}' run '${sweepFile(ctx.quick)}'`,
+    `--db '${db}' ${extra.join(' ')};`,
     `echo "$? $start $(date +%s.%N)" > '${marker}'`,
   ].join(' ');
   tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '48', command);
@@ -118,7 +120,8 @@ export async function dashboardSection(ctx: BenchContext): Promise<Section> {
   const p = median(plain);
   const d = median(dash);
   s.notes.push(
-    `\`run bench/sweeps/dashboard.yaml\` in a 160×48 tmux terminal, ` +
+    `\`run bench/sweeps/${ctx.quick ? 'dashboard-small' : 'dashboard'}` +
+      '.yaml` in a 160×48 tmux terminal, both modes, ' +
       `median of ${rounds}, process wall time.`,
   );
   s.tables.push({

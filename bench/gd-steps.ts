@@ -43,10 +43,13 @@ async function peerRate(
   return (await peer.request<StepsAnswer>({ input, seconds })).rate;
 }
 
+/** Rounds per config and seconds per round. */
+const timing = (ctx: BenchContext) =>
+  ctx.quick ? { rounds: 3, seconds: 0.2 } : { rounds: 5, seconds: 0.5 };
+
 export async function gdStepsSection(ctx: BenchContext): Promise<Section> {
   const s = section('1. GD steps per second (single core)');
-  const rounds = ctx.quick ? 3 : 5;
-  const seconds = ctx.quick ? 0.25 : 0.5;
+  const { rounds, seconds } = timing(ctx);
   const rows: string[][] = [];
   const numpyPeer = ctx.numpy && new PeerSession(ctx.numpy.exe, 'numpy_gd.py');
   const torchPeer = ctx.torch && new PeerSession(ctx.torch.exe, 'torch_gd.py');
@@ -86,8 +89,7 @@ async function configRow(
   torchPeer: PeerSession | null,
   ctx: BenchContext,
 ): Promise<string[]> {
-  const rounds = ctx.quick ? 3 : 5;
-  const seconds = ctx.quick ? 0.25 : 0.5;
+  const { rounds, seconds } = timing(ctx);
   const prepared = prepare(config);
   const { file, start, eta } = stepsInput(prepared, ctx.tmp);
   const ws = new GdWorkspace(start, prepared.target);

@@ -5,8 +5,8 @@
  * Runs sharpsweep's benchmarks beside their NumPy / PyTorch / Optuna
  * peers in one run, prints the report and writes it to bench/RESULTS.md
  * (or --out). --quick runs a fast subset (fewer rounds, smaller shapes,
- * no million-trial sweep). --only runs the listed sections (1, 2, 3, 3b,
- * 4, 5) and writes nothing unless --out is given, so a partial run never
+ * no million-trial sweep); --only runs the listed sections (1, 2, 3, 3b,
+ * 4, 5). Both write no file unless --out is given, so a partial run never
  * replaces the full results. The million-trial sweep (3b) runs last and
  * gets what is left of a 14-minute budget unless --million-minutes says
  * otherwise.
@@ -64,9 +64,9 @@ function options() {
   if (millionCapMs !== undefined && !(millionCapMs > 0)) {
     throw new Error(`--million-minutes must be > 0, got ${minutes}`);
   }
+  const partial = only !== undefined || values.quick === true;
   const out =
-    values.out ??
-    (only === undefined ? join(ROOT, 'bench', 'RESULTS.md') : undefined);
+    values.out ?? (partial ? undefined : join(ROOT, 'bench', 'RESULTS.md'));
 
   return { quick: values.quick ?? false, only, out, millionCapMs };
 }

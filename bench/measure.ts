@@ -8,7 +8,9 @@
  * last interval before exit).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 export interface Measured {
@@ -27,6 +29,22 @@ export interface Measured {
 
 const GNU_TIME = '/usr/bin/time';
 
+let runs = 0;
+
+/** Peak RSS in KiB from a GNU time -v report (removed after reading). */
+function readGnuTime(file: string): number | null {
+  try {
+    const text = readFileSync(file, 'utf8');
+    const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(text);
+
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
 /** `[name] 1234/5678 (…)`: the done count of a `run --no-tui` line. */
 const PROGRESS = /^\[[^\]]+\] (\d+)\/(\d+)/;
 
@@ -44,11 +62,19 @@ function readHwmKiB(pid: number): number | null {
 export function measure(
   command: string,
   args: string[],
-  options: { timeoutMs?: number; cwd?: string } = {},
+  options: {
+    timeoutMs?: number;
+    cwd?: string;
+    /** Use GNU time (default: when /usr/bin/time exists). */
+    gnuTime?: boolean;
+  } = {},
 ): Promise<Measured> {
-  const gnuTime = existsSync(GNU_TIME);
+  const gnuTime = options.gnuTime ?? existsSync(GNU_TIME);
+  // GNU time writes its report to a file of its own (-o), so the child's
+  // stderr stays the child's.
+  const report = join(tmpdir(), `sharpsweep-time-${process.pid}-${++runs}`);
   const [cmd, argv] = gnuTime
-    ? [GNU_TIME, ['-v', command, ...args]]
+    ? [GNU_TIME, ['-v', '-o', report, command, ...args]]
     : [command, args];
   const started = performance.now();
   // With a timeout the child gets its own process group, so SIGINT
@@ -97,8 +123,7 @@ export function measure(
       if (poll) clearInterval(poll);
       if (timeout) clearTimeout(timeout);
       const wallMs = performance.now() - started;
-      const gnu = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      const kib = gnuTime ? (gnu ? Number(gnu[1]) : null) : hwm;
+      const kib = gnuTime ? readGnuTime(report) : hwm;
       resolve({
         wallMs,
         exitCode: code,

@@ -53,7 +53,7 @@ export async function orchestrationSection(
   const s = section('3. Orchestration: plan, worker pool, SQLite writes');
   const tinyName = ctx.quick ? 'tiny-5k' : 'tiny-50k';
   const tinyCount = TINY[tinyName];
-  const rounds = 3;
+  const rounds = ctx.quick ? 1 : 3;
 
   // Trivial trials per second, default worker count.
   const walls: number[] = [];
@@ -107,7 +107,7 @@ function optunaRate(
     s.footnotes.push(`Optuna peer: skipped (${ctx.optunaNote}).`);
     return null;
   }
-  const count = ctx.quick ? 200 : 500;
+  const count = ctx.quick ? 100 : 500;
   const walls: number[] = [];
   for (let r = 0; r < (ctx.quick ? 1 : 3); r++) {
     const db = join(ctx.tmp, `optuna-${r}.sqlite`);
@@ -132,18 +132,25 @@ function optunaRate(
 }
 
 async function workerScaling(ctx: BenchContext, s: Section): Promise<void> {
-  const rounds = ctx.quick ? 1 : 2;
+  const rounds = ctx.quick ? 1 : 3;
+  const [name, trials] = ctx.quick
+    ? ['cpu-bound-small', 8]
+    : ['cpu-bound', 24];
   const walls: Record<string, number[]> = { '1': [], '2': [] };
   for (let r = 0; r < rounds; r++) {
     for (const workers of ['1', '2']) {
-      const m = await runSweep(ctx, 'cpu-bound', ['--workers', workers]);
+      const m = await runSweep(ctx, name, ['--workers', workers]);
       walls[workers].push(m.wallMs / 1000);
     }
   }
   const one = median(walls['1']);
   const two = median(walls['2']);
   s.tables.push({
-    headers: ['CPU-bound sweep (24 trials × 3,000 steps)', 'wall s'],
+    headers: [
+      `CPU-bound sweep (${trials} trials × 3,000 steps, median of ` +
+        `${rounds})`,
+      'wall s',
+    ],
     rows: [
       ['1 worker', fmt(one)],
       ['2 workers', fmt(two)],
