@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -8,6 +9,7 @@ import {
   cliAsync,
   fixtures,
   readRows,
+  repoRoot,
   tempDir,
 } from './helpers.js';
 
@@ -134,6 +136,31 @@ describe('sharpsweep run', () => {
     expect(keys).toEqual({ n: stabilityCount, distinct_keys: stabilityCount });
     expect(readRows(db, 'PRAGMA integrity_check')).toEqual([
       { integrity_check: 'ok' },
+    ]);
+  });
+
+  it('migrates a database of schema version 1 after a backup copy', () => {
+    const db = join(tempDir(), 'old.sqlite');
+    const tiny = join(fixtures, 'tiny.yaml');
+    const old = new Database(db);
+    old.exec(readFileSync(join(repoRoot, 'db/migrations/001_initial.sql'), 'utf8'));
+    old.pragma('user_version = 1');
+    old.close();
+
+    const result = cli(['run', tiny, '--db', db, '--no-tui']);
+
+    expect(result.status).toBe(0);
+    const version = (file: string) =>
+      readRows<{ user_version: number }>(file, 'PRAGMA user_version')[0]
+        .user_version;
+    expect(version(`${db}.v1.bak`)).toBe(1);
+    expect(version(db)).toBe(
+      readdirSync(join(repoRoot, 'db/migrations')).filter((name) =>
+        name.endsWith('.sql'),
+      ).length,
+    );
+    expect(readRows(db, 'SELECT count(*) AS n FROM trials')).toEqual([
+      { n: 64 },
     ]);
   });
 

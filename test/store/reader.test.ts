@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SharpsweepError, StoreError } from '../../src/errors.js';
 import type { Outcome } from '../../src/escape/spec.js';
 import {
+  findMigrationsDir,
+  loadMigrations,
   openReader,
   openWriter,
   type StoreReader,
@@ -122,7 +124,9 @@ describe('query', () => {
     expect(error.message).toMatch(/query is read-only/);
     expect(reader.query('SELECT done FROM sweeps ORDER BY id'))
       .toEqual(before);
-    expect(reader.query('PRAGMA user_version')[0].user_version).toBe(1);
+    // Unchanged: still the newest version the migrations define.
+    expect(reader.query('PRAGMA user_version')[0].user_version)
+      .toBe(loadMigrations(findMigrationsDir()).length);
   });
 
   it('runs selects and inspecting pragmas with bound parameters', () => {

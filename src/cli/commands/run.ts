@@ -199,6 +199,8 @@ async function openDashboard(
   onStop: () => void,
   onForceStop: () => void,
 ) {
+  // Ink draws nothing when CI is set; here a person is watching a terminal.
+  delete process.env.CI;
   // Loaded only on a terminal: plain runs do not pay for Ink and React.
   const { startDashboard } = await import('../../dash/start.js');
 
