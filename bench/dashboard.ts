@@ -87,7 +87,9 @@ async function runInTmux(
     }
   }
   tmux('kill-session', '-t', session);
-  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  for (const suffix of ['', '-wal', '-shm']) {
+    rmSync(db + suffix, { force: true });
+  }
   if (!existsSync(marker)) throw new Error(`${tag}: no exit within 300 s`);
   const [code, start, end] = readFileSync(marker, 'utf8').trim().split(' ');
   rmSync(marker);

@@ -23,7 +23,12 @@ import { gdStepsSection } from './gd-steps.js';
 import { millionSection } from './million.js';
 import { orchestrationSection } from './orchestration.js';
 import { ROOT } from './python.js';
-import { renderReport, renderSection, section, type Section } from './report.js';
+import {
+  renderReport,
+  renderSection,
+  section,
+  type Section,
+} from './report.js';
 import { sharpnessSection } from './sharpness.js';
 
 type Run = (ctx: BenchContext) => Section | Promise<Section>;

@@ -21,6 +21,11 @@ export interface Measured {
   /** Peak RSS in MiB, null when it could not be read. */
   peakRssMiB: number | null;
   rssSource: string;
+  /**
+   * (user + system CPU time) / wall time, in %, from GNU time: 200 means
+   * two cores busy all along. Null without GNU time.
+   */
+  cpuPercent: number | null;
   stdout: string;
   stderr: string;
   /** `[seconds since start, trials done]` from each progress line. */
@@ -31,15 +36,25 @@ const GNU_TIME = '/usr/bin/time';
 
 let runs = 0;
 
-/** Peak RSS in KiB from a GNU time -v report (removed after reading). */
-function readGnuTime(file: string): number | null {
-  try {
-    const text = readFileSync(file, 'utf8');
-    const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(text);
+/**
+ * Peak RSS (KiB) and CPU share (%) from a GNU time -v report, which is
+ * removed after reading.
+ */
+function readGnuTime(file: string): { kib: number | null; cpu: number | null } {
+  const number = (text: string, pattern: RegExp) => {
+    const match = pattern.exec(text);
 
     return match ? Number(match[1]) : null;
+  };
+  try {
+    const text = readFileSync(file, 'utf8');
+
+    return {
+      kib: number(text, /Maximum resident set size \(kbytes\): (\d+)/),
+      cpu: number(text, /Percent of CPU this job got: (\d+)%/),
+    };
   } catch {
-    return null;
+    return { kib: null, cpu: null };
   } finally {
     rmSync(file, { force: true });
   }
@@ -123,13 +138,15 @@ export function measure(
       if (poll) clearInterval(poll);
       if (timeout) clearTimeout(timeout);
       const wallMs = performance.now() - started;
-      const kib = gnuTime ? readGnuTime(report) : hwm;
+      const gnu = gnuTime ? readGnuTime(report) : null;
+      const kib = gnu ? gnu.kib : hwm;
       resolve({
         wallMs,
         exitCode: code,
         stopped,
         peakRssMiB: kib === null ? null : kib / 1024,
         rssSource: gnuTime ? '/usr/bin/time -v' : 'polled VmHWM',
+        cpuPercent: gnu?.cpu ?? null,
         stdout,
         stderr,
         progress,

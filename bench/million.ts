@@ -54,10 +54,10 @@ export async function millionSection(ctx: BenchContext): Promise<Section> {
   );
   if (run.stopped && done > 0) {
     const rate = ends.late ?? done / seconds;
-    const rest = (TRIALS - done) / rate / 60;
+    const left = TRIALS - done;
     s.notes.push(
-      `At the final rate the remaining ${(TRIALS - done).toLocaleString('en-US')} ` +
-        `trials would take about ${fmt(rest)} min more. Run ` +
+      `At the final rate the remaining ${left.toLocaleString('en-US')} ` +
+        `trials would take about ${fmt(left / rate / 60)} min more. Run ` +
         '`npm run bench -- --only 3b --million-minutes 60 --out /tmp/m.md` ' +
         'to let it finish.',
     );

@@ -83,7 +83,8 @@ export async function orchestrationSection(
     numeric: [false, true, true, true, true],
   });
   s.notes.push(
-    `Median of ${rounds} runs of \`run bench/sweeps/${tinyName}.yaml ` +
+    `${rounds === 1 ? 'One run' : `Median of ${rounds} runs`} of ` +
+      `\`run bench/sweeps/${tinyName}.yaml ` +
       '--no-tui\` on a fresh database, process startup and the final ' +
       'summary included (dims [1,1,1], maxSteps 1, no trajectory). ' +
       `The database ends at ${fmt(dbMiB)} MiB ` +
@@ -137,25 +138,35 @@ async function workerScaling(ctx: BenchContext, s: Section): Promise<void> {
     ? ['cpu-bound-small', 8]
     : ['cpu-bound', 24];
   const walls: Record<string, number[]> = { '1': [], '2': [] };
+  const cpu: Record<string, number[]> = { '1': [], '2': [] };
   for (let r = 0; r < rounds; r++) {
     for (const workers of ['1', '2']) {
       const m = await runSweep(ctx, name, ['--workers', workers]);
       walls[workers].push(m.wallMs / 1000);
+      cpu[workers].push(m.cpuPercent ?? Number.NaN);
     }
   }
   const one = median(walls['1']);
   const two = median(walls['2']);
+  const share = (w: string) => `${fmt(median(cpu[w]))} %`;
   s.tables.push({
     headers: [
       `CPU-bound sweep (${trials} trials × 3,000 steps, median of ` +
         `${rounds})`,
       'wall s',
+      'CPU share',
     ],
     rows: [
-      ['1 worker', fmt(one)],
-      ['2 workers', fmt(two)],
-      ['speed-up 1 → 2', fmtRatio(one / two)],
+      ['1 worker', fmt(one), share('1')],
+      ['2 workers', fmt(two), share('2')],
+      ['speed-up 1 → 2', fmtRatio(one / two), ''],
     ],
-    numeric: [false, true],
+    numeric: [false, true, true],
   });
+  s.footnotes.push(
+    'CPU share = (user + system time) / wall time of the whole process ' +
+      '(GNU time): ideal is about 100 % with one worker and 200 % with ' +
+      'two; less than that with two workers means the cores were busy ' +
+      'with other work or the main thread kept the workers waiting.',
+  );
 }

@@ -54,12 +54,12 @@ export interface Interpreter {
  * imports `module`, or null.
  */
 export function findInterpreter(module: string): Interpreter | null {
+  const code = `import ${module}; print(${module}.__version__)`;
   for (const exe of ['python3', '/usr/bin/python3']) {
-    const probe = spawnSync(
-      'env',
-      [...PEER_ENV, exe, '-c', `import ${module}; print(${module}.__version__)`],
-      { encoding: 'utf8', timeout: 120_000 },
-    );
+    const probe = spawnSync('env', [...PEER_ENV, exe, '-c', code], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     if (probe.status === 0) {
       return { exe, version: probe.stdout.trim().split('\n').pop()! };
     }

@@ -130,7 +130,8 @@ export function sharpnessSection(ctx: BenchContext): Section {
   );
   s.tables.push({
     headers: [
-      'dims', 'minimizer', 'params', 'size of T (route)', 'T ms', 'Hessian Lanczos ms',
+      'dims', 'minimizer', 'params', 'size of T (route)', 'T ms',
+      'Hessian Lanczos ms',
       'speed-up', 'λ_max (T)', 'rel. diff',
     ],
     rows,

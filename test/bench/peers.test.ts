@@ -79,8 +79,8 @@ describe.skipIf(numpy === null)('numpy_escape.py exact sharpness', () => {
   });
 });
 
-describe.skipIf(numpy === null)('numpy_gd.py gradient', () => {
-  it('equals the scalar-chain closed form −2 (m − Πw) Π_{j≠i} w_j', () => {
+describe.skipIf(numpy === null)('numpy_gd.py on a scalar chain', () => {
+  it('has the gradient −2 (m − Πw) Π_{j≠i} w_j', () => {
     const w = [0.7, -1.3, 2.1, 0.4];
     const m = 1.5;
     const prod = w.reduce((a, b) => a * b, 1);
