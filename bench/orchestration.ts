@@ -108,7 +108,7 @@ function optunaRate(
     s.footnotes.push(`Optuna peer: skipped (${ctx.optunaNote}).`);
     return null;
   }
-  const count = ctx.quick ? 100 : 500;
+  const count = ctx.quick ? 100 : 300;
   const walls: number[] = [];
   for (let r = 0; r < (ctx.quick ? 1 : 3); r++) {
     const db = join(ctx.tmp, `optuna-${r}.sqlite`);
@@ -125,8 +125,8 @@ function optunaRate(
     `Optuna peer: ${ctx.optunaNote}; ` +
       `\`${peerCommand(ctx.optuna.exe, 'optuna_trivial.py')} --trials ` +
       `${count}\` (RandomSampler, objective x², median of ${walls.length}, ` +
-      'startup included). Optuna gets fewer trials because it is ~50 ' +
-      'trials/s and its per-trial cost grows with the study.',
+      'startup included). Optuna gets fewer trials: each costs tens of ' +
+      'milliseconds, more as the study grows.',
   );
 
   return { count, wall, rate: count / wall };
