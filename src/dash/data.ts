@@ -126,12 +126,12 @@ export class DashDb {
   /**
    * Outcome counts per (axis value, ratio column), one snapshot.
    *
-   * LIMITATION: this GROUP BY, like the two of `landing`, reads every
-   * trial of the sweep: 1–3 s at a million trials on a small machine, so
-   * on huge sweeps these views trail the run by a few seconds (they run
-   * on their own thread and refresh at most every three times their
-   * cost). A covering index on (sweep_id, outcome, step_ratio, …) would
-   * make them index-only; the schema is not ours to change.
+   * LIMITATION: this GROUP BY, like the two of `landing`, still visits
+   * every trial of the sweep, though only in the covering indexes of
+   * schema v2 (trial_results_phase, trial_results_landing): about half a
+   * second at a million trials on a small machine, so on huge sweeps
+   * these views trail the run (they run on their own thread and refresh
+   * at most every three times their cost).
    */
   phase(sweep: number, axis: PhaseAxis, maxColumns: number): PhaseData {
     if (!PHASE_AXES.includes(axis)) {

@@ -10,9 +10,9 @@ export const PHASE_AXES: readonly PhaseAxis[] = [
   'depth', 'width', 'family', 'direction', 'target_kind', 'radius',
 ];
 
-// LIMITATION: no index covers (ratio, axis, outcome), so each call reads
-// every trial of the sweep: ~40 ms per 40 000 trials here, about a second
-// at a million, which a dashboard must not poll every frame.
+// LIMITATION: each call visits every trial of the sweep, in the covering
+// index trial_results_phase (schema v2) rather than the rows, which is
+// still linear in the sweep size: not something to poll every frame.
 /**
  * `edges` are ascending bucket edges `b_0 < … < b_k`: bucket `i` holds
  * `b_i ≤ step_ratio < b_{i+1}`, the last one also `step_ratio = b_k`.
