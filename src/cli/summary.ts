@@ -15,7 +15,7 @@ export interface BucketSummary {
   failed: number;
   /** Fraction that linear stability predicts to leave (ρ > 1). */
   predictedEscape: number;
-  /** Fraction that left the minimum: escaped or diverged. */
+  /** Fraction that moved farther than δ from the minimum. */
   observedEscape: number;
   diverged: number;
   medianLandingRatio: number | null;
@@ -42,8 +42,13 @@ export function summariseByRatio(rows: Iterable<Row>): BucketSummary[] {
     .sort(([a], [b]) => a - b)
     .map(([ratio, bucket]) => {
       const ran = bucket.filter((row) => row.outcome !== 'failed');
+      // Leaving is observed as passing δ, whether or not GD then settled
+      // on another minimum (escaped) or never did (unconverged).
       const left = ran.filter(
-        (row) => row.outcome === 'escaped' || row.outcome === 'diverged',
+        (row) =>
+          row.escape_step !== null ||
+          row.outcome === 'escaped' ||
+          row.outcome === 'diverged',
       );
       const landing = ran
         .filter((row) => row.outcome === 'escaped')
@@ -127,7 +132,7 @@ export function printSummary(dbPath: string, sweep: string): void {
         '\n\n' +
         [
           'predicted  fraction that linear stability predicts to leave (ρ > 1)',
-          'left       fraction that left the minimum (escaped or diverged)',
+          'left       fraction that moved farther than δ from the minimum',
           'landing    median λ_final·η/2 of escaped trials (≤ 1: stable for η)',
           '|obs−pred| median gap between observed and predicted escape step',
         ].join('\n') +

@@ -39,6 +39,8 @@ describe('summary by step ratio', () => {
       row(1.2, 'failed'),
       // Round-off neighbours of one grid value share a bucket.
       row(1.2000000000000002, 'stayed'),
+      // Passed δ but never settled: it left all the same.
+      row(1.2, 'unconverged', { escape_step: 12 }),
     ]);
 
     expect(buckets.map((b) => b.ratio)).toEqual([0.9, 1.2]);
@@ -47,8 +49,8 @@ describe('summary by step ratio', () => {
       medianLandingRatio: 0.5,
     });
     expect(buckets[1]).toMatchObject({
-      trials: 5, failed: 1, predictedEscape: 1, observedEscape: 0.75,
-      diverged: 0.25, medianEscapeStepError: 1.25,
+      trials: 6, failed: 1, predictedEscape: 1, observedEscape: 0.8,
+      diverged: 0.2, medianEscapeStepError: 1.25,
     });
     expect(buckets[1].medianLandingRatio).toBeCloseTo(0.85, 12);
   });
