@@ -19,10 +19,12 @@ const exitCodes: Record<ErrorCode, number> = {
 export function reportError(error: unknown): number {
   if (error instanceof SharpsweepError) {
     // Messages that list several problems already carry each location and
-    // hint; saying them twice only adds noise.
+    // hint; saying them twice only adds noise. A one-word location
+    // ("target") counts as shown only when the message starts with it:
+    // the same word elsewhere in a sentence does not say where.
     const { location, hint: fix, message } = error;
     const where =
-      location && !message.includes(location) ? `${location}: ` : '';
+      location && !shows(message, location) ? `${location}: ` : '';
     const hint = fix && !message.includes(fix) ? `\n  hint: ${fix}` : '';
     process.stderr.write(`sharpsweep: ${where}${message}${hint}\n`);
 
@@ -36,4 +38,10 @@ export function reportError(error: unknown): number {
   );
 
   return 70;
+}
+
+function shows(message: string, location: string): boolean {
+  if (message.startsWith(location)) return true;
+
+  return /[/\\.:[\s]/.test(location) && message.includes(location);
 }

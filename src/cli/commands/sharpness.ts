@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 
-import { InputError, NumericError } from '../../errors.js';
+import {
+  InputError,
+  NumericError,
+  type SharpsweepError,
+} from '../../errors.js';
 import { parseSharpnessInput } from '../../plan/input.js';
 import { sharpnessReport } from '../../sharpness/index.js';
 import { formatHelp, parseCommand, type CommandHelp } from '../args.js';
@@ -92,23 +96,34 @@ export function readInput(file: string | undefined, command: string): string {
 
 /**
  * Runs the computation on a validated input. The numeric core does not
- * know where its numbers came from; a failure there is still about this
- * input, so the message names the file.
+ * know which file its numbers came from; a failure there is still about
+ * this input, so the message names the file (and the field, if known).
  */
 export function withInputLocation<T>(file: string, compute: () => T): T {
   try {
     return compute();
   } catch (error) {
-    if (!(error instanceof NumericError) || error.location !== undefined) {
-      throw error;
+    const source = sourceName(file);
+    const location = (error as SharpsweepError).location;
+    const where = location === undefined ? source : `${source} ${location}`;
+
+    if (error instanceof InputError) {
+      throw new InputError(error.message, {
+        location: where,
+        hint: error.hint,
+        cause: error,
+      });
+    }
+    if (error instanceof NumericError) {
+      throw new NumericError(`cannot compute this input: ${error.message}`, {
+        location: where,
+        hint: error.hint ?? 'check the input for very large or very ' +
+          'small entries; rescaling the problem often helps',
+        cause: error,
+      });
     }
 
-    throw new NumericError(`cannot compute this input: ${error.message}`, {
-      location: sourceName(file),
-      hint: error.hint ?? 'check the input for very large or very small ' +
-        'entries; rescaling the problem often helps',
-      cause: error,
-    });
+    throw error;
   }
 }
 
