@@ -138,12 +138,13 @@ describe('distributed sweeps on BullMQ', () => {
 
   it('recovers the trials of a worker killed with SIGKILL', async () => {
     const db = join(dir, 'killed-worker.sqlite');
+    const [victim, survivor] = await Promise.all([
+      worker('kill'), worker('kill'),
+    ]);
     const run = coordinator('slow.yaml', db, 'kill');
-    const victim = await worker('kill');
-    await waitFor('a running trial', async () =>
-      (await activeTrials('kill')) > 0, 20_000);
-
-    const survivor = await worker('kill');
+    // Both busy, one thread each: the victim dies holding a trial.
+    await waitFor('both workers running a trial', async () =>
+      (await activeTrials('kill')) === 2, 20_000);
     victim.child.kill('SIGKILL');
     expect(await run.exited, run.stderr()).toBe(0);
     expect(reportOf(run).status).toBe('done');
