@@ -49,7 +49,12 @@ describe('messages through Redis', () => {
   it('refuse results that are not ours or do not match their key', () => {
     expect(() => readResult({ v: 99 })).toThrow(/not a sharpsweep result/);
 
-    const data = resultData('w', { key: 'k1', spec, error: 'E', durationMs: 1 });
+    const data = resultData('w', {
+      key: 'k1',
+      spec,
+      error: 'E',
+      durationMs: 1,
+    });
     expect(() => readResult({ ...data, key: 'k2' })).toThrow(/malformed/);
     expect(() => readTask({ v: 1, key: 'k', body: '{}' })).toThrow(
       /no results queue/,
