@@ -34,3 +34,15 @@ export function describeError(error: unknown): string {
 
   return String(error);
 }
+
+/**
+ * Why the pool gave no answer for a trial (its thread died, or the
+ * per-trial timeout stopped it), in the words every executor stores.
+ */
+export function poolFailure(error: unknown, timeoutMs?: number): string {
+  if (error instanceof Error && error.name === 'AbortError' && timeoutMs) {
+    return `TimeoutError: trial exceeded ${timeoutMs} ms and was stopped`;
+  }
+
+  return `WorkerError: worker thread failed (${describeError(error)})`;
+}

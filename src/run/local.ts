@@ -7,7 +7,7 @@ import { Piscina } from 'piscina';
 import type { TrialSpec } from '../escape/spec.js';
 import type { PlannedTrial, SweepPlan } from '../plan/index.js';
 import type { ResultWriter } from '../store/index.js';
-import { describeError } from './execute.js';
+import { poolFailure } from './execute.js';
 import { ProgressTracker, type RunProgress } from './progress.js';
 import { isFailure, type TrialOutcomeMessage, type TrialTask } from './protocol.js';
 
@@ -149,14 +149,6 @@ export async function runLocal(
   options.onProgress?.(progress);
 
   return { status, progress };
-}
-
-function poolFailure(error: unknown, timeoutMs?: number): string {
-  if (error instanceof Error && error.name === 'AbortError' && timeoutMs) {
-    return `TimeoutError: trial exceeded ${timeoutMs} ms and was stopped`;
-  }
-
-  return `WorkerError: worker thread failed (${describeError(error)})`;
 }
 
 export type { RunProgress, TrialSpec };

@@ -87,6 +87,7 @@ export const runCommand: Command = {
       '--attempts',
     );
     const redisUrl = values.redis as string | undefined;
+    refuseMisplacedOptions(values, redisUrl !== undefined);
     const plan = loadSweepFile(file);
     const dbPath = (values.db as string | undefined) ?? defaultDbPath;
     if (!values.yes) {
@@ -94,9 +95,8 @@ export const runCommand: Command = {
     }
     if (redisUrl) {
       // An unreachable Redis is reported before the database is created.
-      const { parseRedisUrl } = await import('../../run/distributed/index.js');
-      const { probeRedis } = await import(
-        '../../run/distributed/connection.js'
+      const { parseRedisUrl, probeRedis } = await import(
+        '../../run/distributed/index.js'
       );
       await probeRedis(parseRedisUrl(redisUrl));
     }
@@ -205,6 +205,35 @@ async function openDashboard(
   const { startDashboard } = await import('../../dash/start.js');
 
   return startDashboard({ dbPath, sweep, onStop, onForceStop });
+}
+
+/**
+ * Options that only one executor reads: silently ignoring them would let a
+ * user believe a limit or a thread count applies when it does not.
+ */
+function refuseMisplacedOptions(
+  values: Record<string, string | boolean | undefined>,
+  distributed: boolean,
+): void {
+  const misplaced = distributed
+    ? ['workers', 'timeout', 'worker-memory'].filter((name) => values[name])
+    : ['queue', 'attempts'].filter((name) => values[name]);
+  if (misplaced.length === 0) {
+    return;
+  }
+
+  const flags = misplaced.map((name) => `--${name}`).join(', ');
+  throw new OptionError(
+    distributed
+      ? `${flags} apply to the worker processes, not to the coordinator`
+      : `${flags} only apply to a distributed run (--redis)`,
+    {
+      location: 'sharpsweep run',
+      hint: distributed
+        ? 'Give them to `sharpsweep worker` on each machine instead.'
+        : 'Add --redis <url>, or drop them for a local run.',
+    },
+  );
 }
 
 /**

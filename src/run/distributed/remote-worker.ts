@@ -9,7 +9,7 @@ import {
 } from 'bullmq';
 import { Piscina } from 'piscina';
 
-import { describeError } from '../execute.js';
+import { poolFailure } from '../execute.js';
 import { defaultWorkerCount } from '../local.js';
 import {
   isFailure,
@@ -256,11 +256,3 @@ export async function startRemoteWorker(
   };
 }
 
-/** The same failure text a local run stores for the same cause. */
-function poolFailure(error: unknown, timeoutMs?: number): string {
-  if (error instanceof Error && error.name === 'AbortError' && timeoutMs) {
-    return `TimeoutError: trial exceeded ${timeoutMs} ms and was stopped`;
-  }
-
-  return `WorkerError: worker thread failed (${describeError(error)})`;
-}
