@@ -30,8 +30,14 @@ export interface LanczosOptions {
    * distance of θ (default 1e-11).
    */
   tol?: number;
-  /** Most Krylov vectors (default min(n, 500)). */
+  /** Most Krylov vectors (default min(n, 1000)). */
   maxIter?: number;
+  /**
+   * Which Ritz pairs must converge before stopping (default 'both'). The
+   * bottom of a PSD operator with a cluster of tiny eigenvalues converges
+   * far more slowly than its top, so callers that only need λ_max say so.
+   */
+  want?: 'largest' | 'both';
 }
 
 export interface LanczosResult {
@@ -47,7 +53,7 @@ export function lanczos(
   options: LanczosOptions = {},
 ): LanczosResult {
   const tol = options.tol ?? 1e-11;
-  const maxIter = Math.min(n, options.maxIter ?? 500);
+  const maxIter = Math.min(n, options.maxIter ?? 1000);
   const q: Float64Array[] = [];
   const alpha: number[] = [];
   const beta: number[] = [];
@@ -77,7 +83,7 @@ export function lanczos(
     const scaleEst = Math.max(...alpha.map(Math.abs), ...beta, 1e-300);
     const breakdown = b <= 1e-14 * scaleEst;
     const last = m === maxIter || breakdown;
-    if (last || m <= 40 || m % 5 === 0) {
+    if (last || m <= 40 || m % (m <= 200 ? 5 : 20) === 0) {
       const ritz = tridiagonalEig(alpha, beta);
       const lo = 0;
       const hi = m - 1;
@@ -88,7 +94,9 @@ export function lanczos(
       );
       const resLo = Math.abs(b * ritz.vectors.data[(m - 1) * m + lo]);
       const resHi = Math.abs(b * ritz.vectors.data[(m - 1) * m + hi]);
-      const converged = resLo <= tol * scale && resHi <= tol * scale;
+      const converged =
+        resHi <= tol * scale &&
+        (options.want === 'largest' || resLo <= tol * scale);
 
       // A breakdown means the Krylov space is invariant: with a random
       // start it holds every distinct eigenvalue, so it is exact.

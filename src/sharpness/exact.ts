@@ -70,7 +70,10 @@ export function minimizerSharpness(
     value = eig.values[size - 1];
     x = column(eig.vectors, size - 1);
   } else {
-    const res = lanczos(operatorT(grams), size, { seed: options.seed ?? 0 });
+    const res = lanczos(operatorT(grams), size, {
+      seed: options.seed ?? 0,
+      want: 'largest',
+    });
     value = res.largest.value;
     x = res.largest.vector;
   }
