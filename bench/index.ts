@@ -30,6 +30,7 @@ import {
   type Section,
 } from './report.js';
 import { sharpnessSection } from './sharpness.js';
+import { load1 } from './stats.js';
 
 type Run = (ctx: BenchContext) => Section | Promise<Section>;
 
@@ -98,8 +99,10 @@ async function main(): Promise<void> {
         result = section(`${id}. (failed)`);
         result.notes.push(`This section failed: ${(error as Error).stack}`);
       }
+      const seconds = ((Date.now() - t0) / 1000).toFixed(1);
       result.footnotes.push(
-        `_Section time ${((Date.now() - t0) / 1000).toFixed(1)} s._`,
+        `_Section time ${seconds} s; 1-minute load average at its end ` +
+          `${load1().toFixed(1)} (2 cores)._`,
       );
       sections.push(result);
       process.stdout.write(renderSection(result) + '\n\n');

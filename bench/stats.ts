@@ -87,7 +87,14 @@ export function fmtRatio(value: number | null): string {
   return value === null ? '—' : `${fmt(value)}×`;
 }
 
-/** The 1-minute load average, recorded beside noisy measurements. */
+/**
+ * The 1-minute load average, recorded beside noisy measurements.
+ *
+ * LIMITATION: the bench cannot keep other work off the machine; on a
+ * shared 2-core machine the same figure moved by up to 2× between runs
+ * (NumPy steps/s at depth 10, width 16). Ratios measured in one run,
+ * with rounds alternating, are steadier than absolute rates.
+ */
 export function load1(): number {
   return loadavg()[0];
 }

@@ -9,7 +9,9 @@ Same protocol as `sharpsweep escape --input f.json --json`:
      step = first step after which ||w - w*|| > escapeDistance;
   3. final exact sharpness (T route) when the run converged.
 
-Only direction "top" is supported. When d_L * d_0 > EIGH_LIMIT the dense
+LIMITATION: only direction "top" is supported (a "random" direction would
+need sharpsweep's seeded generator), so the whole-trial benchmark compares
+top-direction trials only. When d_L * d_0 > EIGH_LIMIT the dense
 T does not fit a straightforward eigh in the time budget (16384^2 for a
 128x128 target), so SciPy's eigsh on the matrix-free T is used instead.
 
