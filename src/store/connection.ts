@@ -32,7 +32,7 @@ export function openWriteConnection(
 ): { db: Database.Database; migration: MigrationReport } {
   const dir = options.migrationsDir ?? findMigrationsDir();
   if (file !== ':memory:') {
-    mkdirSync(dirname(resolve(file)), { recursive: true });
+    ensureFolder(file);
   }
 
   const db = guard(file, () => new Database(file));
@@ -103,6 +103,37 @@ function checkReadable(file: string, version: number, latest: number) {
       : 'Run `sharpsweep run` on it once: the writer migrates it and ' +
         'keeps a backup of the old version.',
   });
+}
+
+/**
+ * Creates the missing folders above `file`, one level at a time. Node's
+ * recursive mkdir reports a file in the way as a raw EEXIST, and loops
+ * forever under /proc, where mkdir answers ENOENT below an existing folder.
+ */
+function ensureFolder(file: string): void {
+  const missing: string[] = [];
+  for (let dir = dirname(resolve(file)); !existsSync(dir);) {
+    missing.unshift(dir);
+    if (dirname(dir) === dir) break;
+    dir = dirname(dir);
+  }
+
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir);
+    } catch (cause) {
+      throw new StoreError(
+        'STORE',
+        `Cannot create the folder ${dir} for ${file}: ` +
+          `${(cause as Error).message}`,
+        {
+          location: file,
+          hint: 'Choose a --db path in a folder you can write to.',
+          cause,
+        },
+      );
+    }
+  }
 }
 
 /** Turns driver errors (not a database, permissions, I/O) into StoreError. */

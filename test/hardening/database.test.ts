@@ -113,6 +113,19 @@ describe('databases that are not for this sharpsweep', () => {
     expect(sha256(db)).toBe(before);
   });
 
+  it('a --db path that cannot be created is refused, not a crash', () => {
+    const blocker = freshDb('a-file');
+    writeFileSync(blocker, 'in the way\n');
+    const paths = [join(blocker, 'x.sqlite')];
+    // Node's recursive mkdir loops forever here; sharpsweep must not.
+    if (existsSync('/proc/self')) paths.push('/proc/no-such/dir/x.sqlite');
+
+    for (const db of paths) {
+      const result = cli(['run', tiny, '--db', db, '--no-tui']);
+      expectRefusal(result, 3, [db, 'hint:']);
+    }
+  });
+
   it('an empty file counts as a new database', () => {
     const db = freshDb();
     writeFileSync(db, '');
