@@ -234,6 +234,18 @@ describe('query is read-only', () => {
     expect(storedCount(db)).toBe(loadSweepFile(tiny).count);
   });
 
+  it('treats a mistake in the SQL as bad input (exit 2), not a DB fault',
+    () => {
+      for (const [sql, problem] of [
+        ['SELEC outcome FROM trials', 'syntax error'],
+        ['SELECT no_such_column FROM trials', 'no such column'],
+        ['SELECT 1; SELECT 2', 'more than one statement'],
+      ]) {
+        expectRefusal(cli(['query', '--db', db, sql]), 2,
+          [problem, 'PRAGMA table_info(trials)']);
+      }
+    });
+
   it('answers the queries it is for', () => {
     const count = cli(['query', '--db', db, '--json',
       'SELECT count(*) AS n FROM trials']);

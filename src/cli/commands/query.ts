@@ -1,4 +1,6 @@
-import { OptionError } from '../../errors.js';
+import Database from 'better-sqlite3';
+
+import { OptionError, StoreError } from '../../errors.js';
 import { openReader } from '../../store/index.js';
 import {
   formatHelp,
@@ -53,7 +55,7 @@ export const queryCommand: Command = {
     }
     const reader = openReader((values.db as string | undefined) ?? defaultDbPath);
     try {
-      const rows = reader.query(sql);
+      const rows = runQuery(reader, sql);
       if (values.json) {
         process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
         return 0;
@@ -77,3 +79,36 @@ export const queryCommand: Command = {
     }
   },
 };
+
+/**
+ * A mistake in the SQL is bad input (exit 2), like a bad option; only
+ * what goes wrong with the database itself (I/O, corruption, locks) is
+ * a database problem (exit 3). SQLite says which by its error code.
+ */
+function runQuery(
+  reader: ReturnType<typeof openReader>,
+  sql: string,
+): Record<string, unknown>[] {
+  try {
+    return reader.query(sql);
+  } catch (error) {
+    if (!(error instanceof StoreError) || !isSqlMistake(error.cause)) {
+      throw error;
+    }
+
+    throw new OptionError(error.message, {
+      location: 'sharpsweep query',
+      hint: 'Query one statement against the view `trials`; list its ' +
+        'columns with sharpsweep query "PRAGMA table_info(trials)".',
+      cause: error,
+    });
+  }
+}
+
+function isSqlMistake(cause: unknown): boolean {
+  // More than one statement: better-sqlite3 refuses before SQLite sees it.
+  if (cause instanceof RangeError) return true;
+
+  return cause instanceof Database.SqliteError &&
+    (cause.code === 'SQLITE_ERROR' || cause.code === 'SQLITE_AUTH');
+}
