@@ -9,6 +9,12 @@
  */
 import type { Issues, Path } from './issues.js';
 
+// LIMITATION: away from a minimizer the Hessian also has a residual term,
+// ‖M − P‖ times products of all factors but two, which these bounds do not
+// cover when two factors are tiny and the rest huge. Such an input passes
+// here and fails in the solver with a NumericError (exit 1, naming the
+// input) instead of this located refusal (exit 2).
+
 /** log10 of the largest bound accepted. */
 const LOG10_LIMIT = 100;
 
