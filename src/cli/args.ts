@@ -65,6 +65,7 @@ export function parseCommand(
 export function positiveInteger(
   value: string | undefined,
   option: string,
+  example = '2',
 ): number | undefined {
   if (value === undefined) {
     return undefined;
@@ -74,7 +75,7 @@ export function positiveInteger(
   if (!Number.isInteger(parsed) || parsed < 1) {
     throw new OptionError(
       `${option} expects a positive integer, received "${value}"`,
-      { location: option, hint: `For example ${option} 2.` },
+      { location: option, hint: `For example ${option} ${example}.` },
     );
   }
 

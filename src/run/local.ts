@@ -7,7 +7,8 @@ import { Piscina } from 'piscina';
 import type { TrialSpec } from '../escape/spec.js';
 import type { PlannedTrial, SweepPlan } from '../plan/index.js';
 import type { ResultWriter } from '../store/index.js';
-import { poolFailure } from './execute.js';
+import { SharpsweepError } from '../errors.js';
+import { describeError, poolFailure } from './execute.js';
 import { ProgressTracker, type RunProgress } from './progress.js';
 import { isFailure, type TrialOutcomeMessage, type TrialTask } from './protocol.js';
 
@@ -57,6 +58,19 @@ export async function runLocal(
     resourceLimits: options.workerMemoryMb
       ? { maxOldGenerationSizeMb: options.workerMemoryMb }
       : undefined,
+  });
+
+  // A thread that dies outside a task (it cannot even start, e.g. under
+  // too small a heap limit) is reported on the pool, not on a trial: stop
+  // feeding and say why instead of crashing with an unhandled event.
+  let poolError: unknown;
+  pool.on('error', (error: unknown) => {
+    if (poolError === undefined) {
+      poolError = error;
+      // Tasks waiting for a thread would wait forever; destroying the
+      // pool rejects them, and they are not stored (see runOne).
+      void pool.destroy();
+    }
   });
 
   // The queue bounds how many trials exist as objects at once: the plan is
@@ -110,6 +124,10 @@ export async function runLocal(
       );
       record(trial, message);
     } catch (error) {
+      if (poolError !== undefined) {
+        // Not this trial's fault: leave it unstored so a re-run runs it.
+        return;
+      }
       record(trial, {
         key: trial.key,
         error: poolFailure(error, options.trialTimeoutMs),
@@ -120,7 +138,7 @@ export async function runLocal(
 
   try {
     for (const trial of plan.trials()) {
-      if (options.signal?.aborted) {
+      if (options.signal?.aborted || poolError !== undefined) {
         break;
       }
 
@@ -145,6 +163,24 @@ export async function runLocal(
 
   const progress = tracker.snapshot(0);
   const status = progress.done >= progress.total ? 'done' : 'stopped';
+  writer.heartbeat(runId, {
+    busy: 0,
+    completed: progress.completedThisRun,
+    rate: progress.rate,
+  });
+  if (poolError !== undefined && status !== 'done') {
+    writer.endRun(runId, 'failed');
+    throw new SharpsweepError(
+      'INVALID_OPTION',
+      `worker threads failed outside any trial: ${describeError(poolError)}`,
+      {
+        location: 'worker pool',
+        hint:
+          'If --worker-memory is set, raise it (64 MB or more); finished ' +
+          'trials are stored and the same command resumes.',
+      },
+    );
+  }
   writer.endRun(runId, status);
   options.onProgress?.(progress);
 

@@ -83,11 +83,16 @@ export function sharpnessReport(
     loss,
     atMinimizer,
     closedForms: forms,
-    bounds: orderedBounds(
-      forms.rankOne.value,
-      forms.spectralNormSum.value,
-      atMinimizer ? sharpness : undefined,
-    ),
+    // Away from a minimizer the closed forms bound only the Gauss-Newton
+    // part 2JᵀJ of the Hessian, not λ_max itself; the only bounds then
+    // are the computed eigenvalue, exact to round-off.
+    bounds: atMinimizer
+      ? orderedBounds(
+          forms.rankOne.value,
+          forms.spectralNormSum.value,
+          sharpness,
+        )
+      : { lower: sharpness, upper: sharpness },
     route,
     parameters: chain.params.length,
   };
@@ -99,14 +104,12 @@ export function sharpnessReport(
 /**
  * Where a bound is exact it equals the sharpness up to round-off, which
  * may land it an ulp on the wrong side; clamp so that lower ≤ exact ≤
- * upper (lower ≤ upper away from a minimizer) always reads true.
+ * upper always reads true.
  */
 function orderedBounds(
   lower: number,
   upper: number,
-  exact?: number,
+  exact: number,
 ): { lower: number; upper: number } {
-  if (exact === undefined) return { lower: Math.min(lower, upper), upper };
-
   return { lower: Math.min(lower, exact), upper: Math.max(upper, exact) };
 }

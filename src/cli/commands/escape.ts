@@ -43,7 +43,10 @@ export const escapeCommand: Command = {
       readInput(file, 'escape'),
       sourceName(file!),
     );
-    const result = withInputLocation(file!, () => runEscape(input));
+    // The command shows one trial, so it keeps its path (log-spaced steps).
+    const result = withInputLocation(file!, () =>
+      runEscape({ ...input, trajectorySamples: 64 }),
+    );
 
     if (values.json) {
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');

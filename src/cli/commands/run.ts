@@ -77,10 +77,12 @@ export const runCommand: Command = {
     const trialTimeoutMs = positiveInteger(
       values.timeout as string | undefined,
       '--timeout',
+      '60000 (milliseconds)',
     );
     const workerMemoryMb = positiveInteger(
       values['worker-memory'] as string | undefined,
       '--worker-memory',
+      '512 (MB)',
     );
     const attempts = positiveInteger(
       values.attempts as string | undefined,

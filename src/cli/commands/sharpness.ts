@@ -54,10 +54,18 @@ export const sharpnessCommand: Command = {
 
     const lines = [
       `sharpness (Hessian λ_max): ${formatNumber(report.sharpness, 12)}`,
+      report.lambdaMin === undefined
+        ? undefined
+        : `λ_min: ${formatNumber(report.lambdaMin, 12)}`,
       `loss: ${formatNumber(report.loss, 6)}` +
-        (report.atMinimizer ? ' (at a global minimizer)' : ''),
-      `bounds: ${formatNumber(report.bounds.lower, 10)} ≤ λ_max ≤ ` +
-        formatNumber(report.bounds.upper, 10),
+        (report.atMinimizer
+          ? ' (at a global minimizer)'
+          : ' (not a minimizer: closed forms below bound the ' +
+            'Gauss-Newton part only)'),
+      report.atMinimizer
+        ? `bounds: ${formatNumber(report.bounds.lower, 10)} ≤ λ_max ≤ ` +
+          formatNumber(report.bounds.upper, 10)
+        : undefined,
       'closed forms:',
       ...Object.entries(report.closedForms).map(
         ([name, form]) =>
@@ -65,7 +73,9 @@ export const sharpnessCommand: Command = {
           (form.exact ? '  (exact for this shape)' : ''),
       ),
     ];
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(
+      lines.filter((line) => line !== undefined).join('\n') + '\n',
+    );
 
     return 0;
   },

@@ -1,5 +1,5 @@
 import { OptionError } from '../../errors.js';
-import { openReader } from '../../store/index.js';
+import { openReader, type RunSummary } from '../../store/index.js';
 import { formatHelp, parseCommand, type CommandHelp } from '../args.js';
 import { defaultDbPath } from '../defaults.js';
 import { formatPercent, formatTable } from '../format.js';
@@ -16,6 +16,22 @@ const help: CommandHelp = {
     ['-h, --help', 'show this help'],
   ],
 };
+
+/**
+ * A run killed without warning (SIGKILL, power loss) cannot mark itself
+ * ended; a silent heartbeat tells it apart from a live one.
+ */
+function runState(run: RunSummary | null): string {
+  if (!run) {
+    return '—';
+  }
+  const silentMs = Date.now() - Date.parse(run.heartbeatAt);
+  if (run.status === 'running' && silentMs > 10_000) {
+    return 'stale (process gone?)';
+  }
+
+  return run.status;
+}
 
 export const statusCommand: Command = {
   summary: 'progress of every sweep in a database',
@@ -58,7 +74,7 @@ export const statusCommand: Command = {
           `${sweep.done}/${sweep.total}`,
           formatPercent(sweep.total > 0 ? sweep.done / sweep.total : 1),
           String(sweep.failed),
-          sweep.latestRun?.status ?? '—',
+          runState(sweep.latestRun),
           outcomes || '—',
         ];
       });
