@@ -82,14 +82,14 @@ describe('faults in worker threads', () => {
   });
 
   it('a thread that hangs: stopped by --timeout, failed as a timeout', () => {
-    const timeoutMs = 1_500;
+    const timeoutMs = 2_500;
     const { result, rows } = runWithFault('hang:3', [
       '--timeout', String(timeoutMs),
     ]);
 
     expectNoCrash(result);
     expect(result.status, result.stderr).toBe(0);
-    expectOnlySeedFailed(rows, 3, /TimeoutError.*1500 ms/);
+    expectOnlySeedFailed(rows, 3, /TimeoutError.*2500 ms/);
     for (const row of rows.filter((r) => r.seed === 3)) {
       expect(row.duration_ms).toBeGreaterThanOrEqual(timeoutMs);
     }
