@@ -1,7 +1,6 @@
 /**
  * The database under stress: versions it must not touch, files that are
- * not its own, a v1 database to migrate, SQL that would write, and readers
- * polling while a sweep writes.
+ * not its own, a v1 database to migrate, and SQL that would write.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -22,21 +21,16 @@ import { loadSweepFile } from '../../src/plan/index.js';
 import { openWriter } from '../../src/store/index.js';
 import {
   cli,
-  cliAsync,
   fixtures,
   readRows,
   repoRoot,
   tempDir,
 } from '../cli/helpers.js';
 import {
-  exited,
   expectIntegrity,
   expectRefusal,
-  fixture,
   freshDb,
   storedCount,
-  waitFor,
-  type Exit,
 } from './harness.js';
 
 const tiny = join(fixtures, 'tiny.yaml');
@@ -170,7 +164,8 @@ describe('a database of schema version 1, with data', () => {
     () => {
       const db = versionOneDatabase();
       expect(userVersion(db)).toBe(1);
-      const rowsBefore = readRows(db, `SELECT ${KEEP} FROM trials ORDER BY key`);
+      const rowsBefore = readRows(db,
+        `SELECT ${KEEP} FROM trials ORDER BY key`);
       expect(rowsBefore.length).toBeGreaterThan(0);
 
       for (const args of [['status', '--db', db],
@@ -257,50 +252,5 @@ describe('query is read-only', () => {
     const check = cli(['query', '--db', db, 'PRAGMA integrity_check']);
     expect(check.status, check.stderr).toBe(0);
     expect(check.stdout).toContain('ok');
-  });
-});
-
-describe('readers while a sweep writes', () => {
-  it('status and queries in loops never see a locked database', async () => {
-    const db = freshDb();
-    const writer = cliAsync(['run', fixture('steady.yaml'), '--db', db,
-      '--no-tui']);
-    const writerExit = exited(writer);
-    let writing = true;
-    void writerExit.then(() => (writing = false));
-    await waitFor(() => storedCount(db) >= 1, 'the first stored trial');
-
-    // done must match the rows at every instant (store contract).
-    const consistent = `SELECT (SELECT done FROM sweeps) =
-      (SELECT count(*) FROM trial_results) AS consistent`;
-    const reads: Exit[] = [];
-    let duringWrites = 0;
-    const loop = async (args: string[]) => {
-      // Keep reading until the writer is done, then once more.
-      for (let last = false; !last;) {
-        last = !writing;
-        const exit = await exited(cliAsync(args));
-        reads.push(exit);
-        if (writing) duringWrites += 1;
-      }
-    };
-    await Promise.all([
-      loop(['status', '--db', db]),
-      loop(['query', '--db', db, '--json', consistent]),
-      loop(['query', '--db', db, '--json',
-        'SELECT outcome, count(*) AS n FROM trials GROUP BY outcome']),
-    ]);
-
-    const finished = await writerExit;
-    expect(finished.code, finished.stderr).toBe(0);
-    expect(duringWrites).toBeGreaterThanOrEqual(3);
-    for (const read of reads) {
-      expect(read.stderr).not.toMatch(/locked|busy/i);
-      expect(read.code, read.stderr).toBe(0);
-      if (read.stdout.includes('consistent')) {
-        expect(JSON.parse(read.stdout)).toEqual([{ consistent: 1 }]);
-      }
-    }
-    expectIntegrity(db);
   });
 });

@@ -28,7 +28,9 @@ import {
   fixture,
 } from './harness.js';
 
-type Verdict<T> = { ok: true; value: T } | { ok: false; error: SharpsweepError };
+type Verdict<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: SharpsweepError };
 
 /** The library's verdict; anything but a SharpsweepError fails the test. */
 function verdict<T>(parseOnce: () => T): Verdict<T> {

@@ -33,7 +33,8 @@ function expectResumeCompletes(sweep: string, db: string): void {
 }
 
 describe('Ctrl-C during a plain (--no-tui) run', () => {
-  it('stops gracefully: exit 130, finished trials kept, resumable', async () => {
+  it('stops gracefully: exit 130, finished trials kept, resumable',
+    async () => {
     const steady = fixture('steady.yaml');
     const db = freshDb();
     const child = cliAsync(['run', steady, '--db', db, '--no-tui']);
