@@ -1,4 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readFileSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -215,6 +220,23 @@ describe('sharpness and escape refuse bad inputs', () => {
     const missing = join(dir, 'missing.json');
     expectRefusal(cli(['sharpness', '--input', missing]), 2,
       [missing, 'no such file']);
+  });
+
+  it('refuses what cannot be an input before reading it', () => {
+    const dir = tempDir();
+    const huge = join(dir, 'huge.json');
+    writeFileSync(huge, '');
+    truncateSync(huge, 65 * 1024 * 1024);
+    const cases: Array<[string, string]> = [
+      [dir, 'is a folder'],
+      [huge, 'limited to 64 MB'],
+    ];
+    // A device that never ends would otherwise be read until memory runs out.
+    if (existsSync('/dev/zero')) cases.push(['/dev/zero', 'not a regular']);
+
+    for (const [path, problem] of cases) {
+      expectRefusal(cli(['escape', '--input', path]), 2, [path, problem]);
+    }
   });
 
   it('accepts the unbroken inputs these cases start from', () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 import {
   InputError,
@@ -92,8 +92,11 @@ export function readInput(file: string | undefined, command: string): string {
   }
 
   try {
+    if (file !== '-') refuseUnreadable(file);
+
     return readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT'
       ? 'no such file'
       : (error as Error).message;
@@ -102,6 +105,32 @@ export function readInput(file: string | undefined, command: string): string {
       hint: 'Check the path given to --input.',
     });
   }
+}
+
+/** Inputs are small JSON files; anything this large is a wrong path. */
+const INPUT_LIMIT_MB = 64;
+
+/**
+ * Refuses what readFileSync would choke on before reading it: a folder,
+ * a device such as /dev/zero (it never ends), or a file so large that
+ * reading it would exhaust the memory.
+ */
+function refuseUnreadable(file: string): void {
+  const stats = statSync(file);
+  const problem = stats.isDirectory()
+    ? 'is a folder'
+    : !stats.isFile() && !stats.isFIFO()
+      ? 'is not a regular file'
+      : stats.size > INPUT_LIMIT_MB * 1024 * 1024
+        ? `is ${Math.round(stats.size / 1024 / 1024)} MB; inputs are ` +
+          `limited to ${INPUT_LIMIT_MB} MB`
+        : undefined;
+  if (problem === undefined) return;
+
+  throw new InputError(`cannot read input: it ${problem}`, {
+    location: file,
+    hint: 'Give --input the JSON file of factors (see --help).',
+  });
 }
 
 /**
