@@ -131,7 +131,8 @@ function predictEscape(
   const value =
     Math.log(o.escapeDistance / seed) / Math.log(Math.abs(1 - eta * lambda));
 
-  return Number.isFinite(value) ? value : null;
+  // A start already beyond δ escapes at once, whatever the rate.
+  return Number.isFinite(value) ? Math.max(0, value) : null;
 }
 
 function pickDirection(

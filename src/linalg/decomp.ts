@@ -57,7 +57,16 @@ export function symEig(a: Mat): SymEig {
       m.set(i, j, 0.5 * (a.data[i * n + j] + a.data[j * n + i]));
     }
   }
-  const evd = new EigenvalueDecomposition(m, { assumeSymmetric: true });
+  let evd: EigenvalueDecomposition;
+  try {
+    evd = new EigenvalueDecomposition(m, { assumeSymmetric: true });
+  } catch (error) {
+    // ml-matrix fails with a TypeError on entries near the float64 limit.
+    throw new NumericError(
+      `symmetric eigen-decomposition failed (${String(error)})`,
+      { hint: 'rescale the input: its entries are too large for float64' },
+    );
+  }
   const raw = evd.realEigenvalues;
   const vecs = evd.eigenvectorMatrix;
   const order = raw.map((_, k) => k).sort((p, q) => raw[p] - raw[q]);

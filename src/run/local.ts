@@ -75,11 +75,10 @@ export async function runLocal(
 
   // The queue bounds how many trials exist as objects at once: the plan is
   // a generator, so memory stays flat whatever the sweep size.
-  // With a per-trial timeout, only running trials may be handed to the
-  // pool, or time spent waiting in its queue would count against them.
-  const queue = new PQueue({
-    concurrency: options.trialTimeoutMs ? workers : workers * 2,
-  });
+  // Only trials that can start at once are handed to the pool: a trial
+  // waiting in piscina's own queue would count against its timeout and
+  // could not be withdrawn by a graceful stop.
+  const queue = new PQueue({ concurrency: workers });
   const highWater = workers * 8;
   const tracker = new ProgressTracker(plan.count, workers);
   const runId = writer.startRun({ sweepId, executor: 'local', workers });
@@ -111,6 +110,12 @@ export async function runLocal(
     });
     tracker.completed(isFailure(message));
   };
+
+  // A graceful stop lets only the running trials finish: the ones queued
+  // behind them are dropped, not run.
+  options.signal?.addEventListener('abort', () => queue.clear(), {
+    once: true,
+  });
 
   const runOne = async (trial: PlannedTrial) => {
     const started = performance.now();

@@ -42,7 +42,10 @@ export interface SharpnessReport {
 }
 
 export function isMinimizerLoss(loss: number, target: Mat): boolean {
-  return loss <= MINIMIZER_LOSS_FRACTION * Math.max(1, frobSq(target));
+  return (
+    Number.isFinite(loss) &&
+    loss <= MINIMIZER_LOSS_FRACTION * Math.max(1, frobSq(target))
+  );
 }
 
 /**

@@ -115,8 +115,11 @@ export const runCommand: Command = {
     const forceStop = () => {
       // Everything finished is committed or in the buffer; the flush is one
       // transaction, so stopping here cannot corrupt the file.
-      writer.close();
-      process.exit(130);
+      try {
+        writer.close();
+      } finally {
+        process.exit(130);
+      }
     };
     let dashboard: Awaited<ReturnType<typeof openDashboard>> | undefined;
     let interrupts = 0;
@@ -248,7 +251,10 @@ function refuseHugeSweeps(
   file: string,
 ): void {
   const estimate = plan.estimate();
-  const seconds = estimate.flops / (workers * 1e9);
+  // Small trials are bound by per-step overhead, not flops: take the
+  // larger of 1 GFLOP/s and 1 µs per step, both optimistic.
+  const seconds =
+    Math.max(estimate.flops / 1e9, estimate.gdSteps * 1e-6) / workers;
   if (seconds <= 86_400) {
     return;
   }
