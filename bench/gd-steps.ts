@@ -141,9 +141,14 @@ function addDgemm(s: Section, ctx: BenchContext): void {
 }
 
 function addPeerNotes(s: Section, ctx: BenchContext): void {
+  s.footnotes.push(
+    'Each peer runs as one process in `serve` mode for the whole ' +
+      'section (a request per round, an untimed 0.1 s warm-up each), ' +
+      'so interpreter start-up and imports are not timed.',
+  );
   if (ctx.numpy) {
     s.footnotes.push(
-      `NumPy peer: \`${peerCommand(ctx.numpy.exe, 'numpy_gd.py')} steps …\`` +
+      `NumPy peer: \`${peerCommand(ctx.numpy.exe, 'numpy_gd.py')} serve\`` +
         ` — ${ctx.blas}.`,
     );
   } else {
@@ -152,7 +157,7 @@ function addPeerNotes(s: Section, ctx: BenchContext): void {
   if (ctx.torch) {
     s.footnotes.push(
       `PyTorch peer: autograd, \`torch.set_num_threads(1)\`, ` +
-        `\`${peerCommand(ctx.torch.exe, 'torch_gd.py')} steps …\`.`,
+        `\`${peerCommand(ctx.torch.exe, 'torch_gd.py')} serve\`.`,
     );
   } else {
     s.footnotes.push(`PyTorch peer: skipped (${ctx.torchNote}).`);

@@ -47,6 +47,30 @@ export async function runSweep(
   return { ...m, dbMiB: dbMiB / 2 ** 20 };
 }
 
+/**
+ * CPU share (%) that two busy-looping worker threads of one process get
+ * for two seconds: what the machine can give a two-worker run right now.
+ */
+async function twoCoreHeadroom(): Promise<number> {
+  const script = `
+    const { Worker } = require('node:worker_threads');
+    const spin = 'const t = Date.now(); let x = 0;' +
+      'while (Date.now() - t < 2000) x += Math.sqrt(x + 1);' +
+      'require("node:worker_threads").parentPort.postMessage(x);';
+    const started = Date.now();
+    const before = process.cpuUsage();
+    const done = [0, 1].map(() => new Promise((resolve) =>
+      new Worker(spin, { eval: true }).once('message', resolve)));
+    Promise.all(done).then(() => {
+      const used = process.cpuUsage(before);
+      const ms = (used.user + used.system) / 1000;
+      console.log(100 * ms / (Date.now() - started));
+    });`;
+  const m = await measure(process.execPath, ['-e', script]);
+
+  return Number(m.stdout.trim());
+}
+
 export async function orchestrationSection(
   ctx: BenchContext,
 ): Promise<Section> {
@@ -149,6 +173,7 @@ async function workerScaling(ctx: BenchContext, s: Section): Promise<void> {
   const one = median(walls['1']);
   const two = median(walls['2']);
   const share = (w: string) => `${fmt(median(cpu[w]))} %`;
+  const headroom = await twoCoreHeadroom();
   s.tables.push({
     headers: [
       `CPU-bound sweep (${trials} trials × 3,000 steps, median of ` +
@@ -160,13 +185,15 @@ async function workerScaling(ctx: BenchContext, s: Section): Promise<void> {
       ['1 worker', fmt(one), share('1')],
       ['2 workers', fmt(two), share('2')],
       ['speed-up 1 → 2', fmtRatio(one / two), ''],
+      ['two plain busy threads (calibration)', '—', `${fmt(headroom)} %`],
     ],
     numeric: [false, true, true],
   });
   s.footnotes.push(
     'CPU share = (user + system time) / wall time of the whole process ' +
       '(GNU time): ideal is about 100 % with one worker and 200 % with ' +
-      'two; less than that with two workers means the cores were busy ' +
-      'with other work or the main thread kept the workers waiting.',
+      'two. The calibration row is two busy-looping worker threads and ' +
+      'nothing else: 200 % means two free cores, about 100 % means other ' +
+      'work held one of them, and then no speed-up can show.',
   );
 }
