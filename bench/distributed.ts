@@ -1,5 +1,5 @@
 /**
- * `node dist/bench/distributed.js [--threads <n>]`
+ * `node dist/bench/distributed.js [--max <n>]`
  *
  * What Redis costs: the same sweeps run by `sharpsweep run` on local
  * threads and by `sharpsweep run --redis` with one `sharpsweep worker` of
@@ -84,18 +84,7 @@ async function untilReady(url: string): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { threads: { type: 'string' } } });
-  const threads = Number(values.threads ?? availableParallelism());
-  const dir = mkdtempSync(join(tmpdir(), 'sharpsweep-bench-dist-'));
-  const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
-
-  const redis = spawn('redis-server', [
-    '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1',
-    '--port', String(port), '--daemonize', 'no',
-  ]);
-  await untilReady(url);
+async function startWorker(url: string, threads: number) {
   const worker = spawn(process.execPath, [
     cli, 'worker', '--redis', url, '--workers', String(threads),
   ]);
@@ -108,13 +97,41 @@ async function main(): Promise<void> {
     worker.once('exit', () => reject(new Error(`worker failed:\n${seen}`)));
   });
 
+  return worker;
+}
+
+async function stopWorkers(workers: ReturnType<typeof spawn>[]) {
+  for (const worker of workers) {
+    worker.kill('SIGTERM');
+    await new Promise((resolve) => worker.once('exit', resolve));
+  }
+}
+
+/**
+ * One row per sweep and worker count n: local threads (n of them) against
+ * n `sharpsweep worker` processes of one thread each behind one Redis.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { max: { type: 'string' } } });
+  const most = Number(values.max ?? Math.min(2, availableParallelism()));
+  const dir = mkdtempSync(join(tmpdir(), 'sharpsweep-bench-dist-'));
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+
+  const redis = spawn('redis-server', [
+    '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1',
+    '--port', String(port), '--daemonize', 'no',
+  ]);
+  await untilReady(url);
+
   const lines = [
-    `Distributed executor against local threads, ${threads} threads, ` +
-      'one machine (wall time of the whole command, start-up included).',
+    'Distributed executor (n worker processes of one thread, one Redis on ' +
+      '127.0.0.1) against the local executor (n threads), one machine; ' +
+      'wall time of the whole `run` command, start-up included.',
     '',
-    '| sweep | trials | local s | redis s | local trials/s | ' +
-      'redis trials/s | extra ms per trial |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| sweep | trials | n | local s | redis s | local trials/s | ' +
+      'redis trials/s | redis/local |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   try {
     for (const [label, yaml] of SWEEPS) {
@@ -122,24 +139,31 @@ async function main(): Promise<void> {
       writeFileSync(file, yaml);
       const trials = loadSweepFile(file).count;
 
-      const local = timed([
-        'run', file, '--db', join(dir, `${trials}-local.sqlite`),
-        '--workers', String(threads), '--no-tui',
-      ]);
-      const redisWall = timed([
-        'run', file, '--db', join(dir, `${trials}-redis.sqlite`),
-        '--redis', url, '--no-tui',
-      ]);
-      const extra = ((redisWall - local) * 1000 * threads) / trials;
-      lines.push(
-        `| ${label} | ${trials} | ${local.toFixed(2)} | ` +
-          `${redisWall.toFixed(2)} | ${(trials / local).toFixed(1)} | ` +
-          `${(trials / redisWall).toFixed(1)} | ${extra.toFixed(1)} |`,
-      );
+      for (let n = 1; n <= most; n++) {
+        const local = timed([
+          'run', file, '--db', join(dir, `${trials}-${n}-local.sqlite`),
+          '--workers', String(n), '--no-tui',
+        ]);
+        const workers = [];
+        for (let k = 0; k < n; k++) workers.push(await startWorker(url, 1));
+        let redisWall: number;
+        try {
+          redisWall = timed([
+            'run', file, '--db', join(dir, `${trials}-${n}-redis.sqlite`),
+            '--redis', url, '--no-tui',
+          ]);
+        } finally {
+          await stopWorkers(workers);
+        }
+        lines.push(
+          `| ${label} | ${trials} | ${n} | ${local.toFixed(2)} | ` +
+            `${redisWall.toFixed(2)} | ${(trials / local).toFixed(1)} | ` +
+            `${(trials / redisWall).toFixed(1)} | ` +
+            `${(trials / redisWall / (trials / local)).toFixed(2)}× |`,
+        );
+      }
     }
   } finally {
-    worker.kill('SIGTERM');
-    await new Promise((resolve) => worker.once('exit', resolve));
     redis.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
