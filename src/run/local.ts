@@ -82,6 +82,8 @@ export async function runLocal(
   const highWater = workers * 8;
   const tracker = new ProgressTracker(plan.count, workers);
   const runId = writer.startRun({ sweepId, executor: 'local', workers });
+  // A sweep with nothing stored yet needs no per-trial look-up.
+  const resuming = writer.progress(sweepId).done > 0;
 
   const report = () => {
     const progress = tracker.snapshot(queue.pending);
@@ -147,7 +149,7 @@ export async function runLocal(
         break;
       }
 
-      if (writer.isStored(sweepId, trial.key)) {
+      if (resuming && writer.isStored(sweepId, trial.key)) {
         tracker.alreadyStored();
         continue;
       }

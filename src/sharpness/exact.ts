@@ -15,7 +15,7 @@ import {
 } from './operator.js';
 
 /** Largest `d_L·d_0` for which T is decomposed densely. */
-export const DENSE_T_LIMIT = 256;
+export const DENSE_T_LIMIT = 64;
 
 /**
  * Largest `d_L·d_0` for which the flattest direction is found densely.

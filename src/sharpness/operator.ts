@@ -8,6 +8,7 @@
  */
 import type { Chain } from '../dmf/index.js';
 import {
+  addMatmul,
   identity,
   type Mat,
   matmul,
@@ -80,23 +81,12 @@ export function operatorT(
     out.fill(0);
     for (let i = 0; i < g.leftGram.length; i++) {
       matmul(tmp, g.leftGram[i], xm);
-      addProduct(acc, tmp, g.rightGram[i]);
+      addMatmul(acc, tmp, g.rightGram[i]);
     }
   };
 }
 
 /** acc += a · b. */
-function addProduct(acc: Mat, a: Mat, b: Mat): void {
-  const n = b.cols;
-  const k = a.cols;
-  for (let i = 0; i < a.rows; i++) {
-    for (let p = 0; p < k; p++) {
-      const s = a.data[i * k + p];
-      for (let j = 0; j < n; j++) acc.data[i * n + j] += s * b.data[p * n + j];
-    }
-  }
-}
-
 /**
  * Dense `T` (size d_L·d_0): entry ((a,b),(c,d)) = Σ_i GA_i[a,c] GB_i[d,b],
  * i.e. Σ_i kron(GA_i, GB_i) in row-major vec order.
