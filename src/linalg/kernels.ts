@@ -13,9 +13,10 @@
  * results differ from the textbook loop by round-off.
  *
  * LIMITATION: these are scalar JavaScript loops (no SIMD, no BLAS). Small
- * chains (widths ≲ 16) step far faster than NumPy, whose per-call overhead
- * dominates there, but from widths of about 24–32 a BLAS-backed NumPy step
- * is faster, so sweeps over wide chains take longer than they need to.
+ * chains (widths up to ~8) step far faster than NumPy, whose per-call
+ * overhead dominates there, but from width ~16 a BLAS-backed NumPy step is
+ * faster (bench/RESULTS.md: 0.7× at 16, 0.14× at 32, 0.07× at 128), so
+ * sweeps over wide chains take longer than they need to.
  */
 import type { Mat } from './mat.js';
 
