@@ -105,13 +105,16 @@ describe('sharpsweep run', () => {
     // Kill once some trials are committed, mid-sweep.
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
-        if (!existsSync(db)) {
+        let n = 0;
+        try {
+          n = readRows<{ n: number }>(
+            db,
+            'SELECT count(*) AS n FROM trial_results',
+          )[0].n;
+        } catch {
+          // Not created yet, or its schema is still being written.
           return;
         }
-        const [{ n }] = readRows<{ n: number }>(
-          db,
-          'SELECT count(*) AS n FROM trial_results',
-        );
         if (n >= 20) {
           clearInterval(poll);
           child.kill('SIGKILL');

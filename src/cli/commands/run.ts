@@ -175,7 +175,7 @@ export const runCommand: Command = {
       writer.close();
       if (dashboard) {
         // Let the last frame (100%) be seen, then hand the terminal back.
-        await delay(controller.signal.aborted ? 0 : 300);
+        await delay(controller.signal.aborted ? 0 : 1_500);
         dashboard.unmount();
         await dashboard.waitUntilExit();
       }
