@@ -6,7 +6,7 @@
  */
 import { StoreError } from '../errors.js';
 import type { TrialResult } from '../escape/spec.js';
-import type { StoredTrial } from './types.js';
+import type { StoredTrial, TrialRow } from './types.js';
 
 const RESULT_OUTCOMES: readonly string[] = [
   'stayed',
@@ -15,36 +15,14 @@ const RESULT_OUTCOMES: readonly string[] = [
   'unconverged',
 ];
 
-/** Named parameters of the insert into `trial_results`. */
-export interface TrialValues {
-  sweep_id: number;
-  key: string;
-  depth: number;
-  width: number;
-  dims: string;
-  target_kind: string;
-  family: string;
-  step_ratio: number | null;
-  step_size: number | null;
-  radius: number;
-  direction: string;
-  seed: number;
-  outcome: string;
-  sharpness: number | null;
-  escape_step: number | null;
-  predicted_escape_step: number | null;
-  diverged_step: number | null;
-  final_loss: number | null;
-  final_distance: number | null;
-  final_sharpness: number | null;
-  landing_ratio: number | null;
-  steps: number | null;
-  error: string | null;
-  duration_ms: number | null;
-  finished_at: string;
+/**
+ * Named parameters of the insert into `trial_results`: a `trials` row
+ * without the sweep name, plus the spec and result JSON.
+ */
+export type TrialValues = Omit<TrialRow, 'sweep'> & {
   spec: string;
   result: string | null;
-}
+};
 
 export interface SampleValues {
   step: number;
