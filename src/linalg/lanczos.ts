@@ -2,13 +2,20 @@
  * Lanczos iteration with full re-orthogonalisation for the extreme
  * eigenpairs of a symmetric linear operator given only by its action.
  * Every new Krylov vector is orthogonalised twice against all previous
- * ones ("twice is enough"), so no ghost eigenvalues appear and the Ritz
- * values converge to round-off. The start vector comes from a seeded Rng,
- * so results are bitwise reproducible.
+ * ones (classical Gram–Schmidt, twice: "twice is enough"), so no ghost
+ * eigenvalues appear and the Ritz values converge to round-off. The basis
+ * is one contiguous row-major block, so both Gram–Schmidt passes are
+ * matrix products through the shared kernels. The start vector comes from
+ * a seeded Rng, so results are reproducible.
+ *
+ * Convergence is checked on the tridiagonal projection with an implicit
+ * QL sweep that tracks only the last row of its eigenvector matrix
+ * (O(m²) per check); the full Ritz vectors are formed once, at the end.
  */
 import { NumericError } from '../errors.js';
 import { column, symEig } from './decomp.js';
-import { zeros } from './mat.js';
+import { addMatmul, matmulNT } from './kernels.js';
+import { type Mat, zeros } from './mat.js';
 import { Rng } from './rng.js';
 import { dot, normalize } from './vec.js';
 
@@ -46,54 +53,92 @@ export interface LanczosResult {
   iterations: number;
 }
 
+/** The Krylov basis: rows 0 … count−1 of a growable row-major block. */
+class Basis {
+  private block: Float64Array;
+  count = 0;
+
+  constructor(readonly n: number) {
+    this.block = new Float64Array(n * 8);
+  }
+
+  row(j: number): Float64Array {
+    return this.block.subarray(j * this.n, (j + 1) * this.n);
+  }
+
+  /** The first `count` rows as a matrix header. */
+  rows(): Mat {
+    return {
+      rows: this.count,
+      cols: this.n,
+      data: this.block.subarray(0, this.count * this.n),
+    };
+  }
+
+  push(v: Float64Array, scale: number): void {
+    if ((this.count + 1) * this.n > this.block.length) {
+      const grown = new Float64Array(this.block.length * 2);
+      grown.set(this.block);
+      this.block = grown;
+    }
+    const row = this.row(this.count);
+    for (let i = 0; i < this.n; i++) row[i] = v[i] * scale;
+    this.count++;
+  }
+}
+
 /** Extreme eigenpairs of the symmetric operator `op` on R^n. */
 export function lanczos(
   op: LinearOperator,
   n: number,
   options: LanczosOptions = {},
 ): LanczosResult {
+  if (!(n > 0)) {
+    throw new NumericError('Lanczos: operator dimension must be positive');
+  }
   const tol = options.tol ?? 1e-11;
   const maxIter = Math.min(n, options.maxIter ?? 1000);
-  const q: Float64Array[] = [];
+  const basis = new Basis(n);
   const alpha: number[] = [];
   const beta: number[] = [];
   const w = new Float64Array(n);
+  const wRow: Mat = { rows: 1, cols: n, data: w };
+  const coef = new Float64Array(maxIter);
 
   const start = new Rng(options.seed ?? 0).fillGaussian(new Float64Array(n));
   if (normalize(start) === 0) throw new NumericError('Lanczos: zero start');
-  q.push(start);
+  basis.push(start, 1);
 
   for (let j = 0; j < maxIter; j++) {
     // Expand the Krylov basis by one vector.
-    const qj = q[j];
+    const qj = basis.row(j);
     op(qj, w);
     const a = dot(qj, w);
     alpha.push(a);
+    const q = basis.rows();
+    const c: Mat = { rows: 1, cols: q.rows, data: coef.subarray(0, q.rows) };
     for (let pass = 0; pass < 2; pass++) {
-      for (const qk of q) {
-        const c = dot(qk, w);
-        for (let i = 0; i < n; i++) w[i] -= c * qk[i];
-      }
+      matmulNT(c, wRow, q, -1); // c = −(Q w)ᵀ
+      addMatmul(wRow, c, q); // w −= Qᵀ (Q w)
     }
     const b = Math.sqrt(dot(w, w));
 
-    // Ritz pairs of the tridiagonal projection; check on a schedule since
-    // each check costs O(m³).
+    // Ritz values of the tridiagonal projection; check on a schedule.
     const m = j + 1;
     const scaleEst = Math.max(...alpha.map(Math.abs), ...beta, 1e-300);
     const breakdown = b <= 1e-14 * scaleEst;
     const last = m === maxIter || breakdown;
     if (last || m <= 40 || m % (m <= 200 ? 5 : 20) === 0) {
-      const ritz = tridiagonalEig(alpha, beta);
-      const lo = 0;
-      const hi = m - 1;
+      const ritz = tridiagonalValues(alpha, beta);
+      const lo = argExtreme(ritz.values, -1);
+      const hi = argExtreme(ritz.values, 1);
       const scale = Math.max(
         Math.abs(ritz.values[lo]),
         Math.abs(ritz.values[hi]),
         1e-300,
       );
-      const resLo = Math.abs(b * ritz.vectors.data[(m - 1) * m + lo]);
-      const resHi = Math.abs(b * ritz.vectors.data[(m - 1) * m + hi]);
+      const resLo = Math.abs(b * ritz.lastRow[lo]);
+      const resHi = Math.abs(b * ritz.lastRow[hi]);
       const converged =
         resHi <= tol * scale &&
         (options.want === 'largest' || resLo <= tol * scale);
@@ -101,9 +146,11 @@ export function lanczos(
       // A breakdown means the Krylov space is invariant: with a random
       // start it holds every distinct eigenvalue, so it is exact.
       if (converged || breakdown || m === n) {
+        const full = tridiagonalEig(alpha, beta);
+
         return {
-          largest: ritzPair(q, ritz, hi),
-          smallest: ritzPair(q, ritz, lo),
+          largest: ritzPair(basis, full, m - 1),
+          smallest: ritzPair(basis, full, 0),
           iterations: m,
         };
       }
@@ -118,12 +165,99 @@ export function lanczos(
     }
 
     beta.push(b);
-    const next = new Float64Array(n);
-    for (let i = 0; i < n; i++) next[i] = w[i] / b;
-    q.push(next);
+    basis.push(w, 1 / b);
   }
 
-  throw new NumericError('Lanczos: operator dimension must be positive');
+  throw new NumericError('Lanczos: no convergence check ran');
+}
+
+function argExtreme(values: Float64Array, sign: 1 | -1): number {
+  let best = 0;
+  for (let k = 1; k < values.length; k++) {
+    if (sign * values[k] > sign * values[best]) best = k;
+  }
+
+  return best;
+}
+
+/**
+ * Eigenvalues of the symmetric tridiagonal matrix with diagonal `alpha`
+ * and off-diagonal `beta` (unsorted), with the last row of its orthogonal
+ * eigenvector matrix: `lastRow[k]` is the last component of the unit
+ * eigenvector of `values[k]`, which is all a Lanczos residual needs.
+ *
+ * Implicit QL with Wilkinson shifts (Golub & Van Loan, §8.3): each sweep
+ * chases a bulge up from the bottom of the unreduced block with Givens
+ * rotations; the rotations act on columns of the eigenvector matrix, so
+ * applying them to its last row alone costs O(1) each.
+ */
+export function tridiagonalValues(
+  alpha: readonly number[],
+  beta: readonly number[],
+): { values: Float64Array; lastRow: Float64Array } {
+  const m = alpha.length;
+  const d = Float64Array.from(alpha);
+  const e = new Float64Array(m);
+  for (let i = 0; i + 1 < m; i++) e[i] = beta[i];
+  const z = new Float64Array(m);
+  z[m - 1] = 1;
+
+  for (let l = 0; l < m; l++) {
+    for (let sweep = 0; ; sweep++) {
+      // The first negligible off-diagonal at or below l ends the block.
+      let end = l;
+      while (end + 1 < m) {
+        const size = Math.abs(d[end]) + Math.abs(d[end + 1]);
+        if (Math.abs(e[end]) <= Number.EPSILON * size) break;
+        end++;
+      }
+      if (end === l) break;
+      if (sweep === 60) {
+        throw new NumericError(
+          'tridiagonal QL did not converge in 60 sweeps',
+        );
+      }
+      // Wilkinson shift from the leading 2×2 of the block.
+      const theta = (d[l + 1] - d[l]) / (2 * e[l]);
+      const root = Math.hypot(theta, 1);
+      let g =
+        d[end] - d[l] + e[l] / (theta + (theta >= 0 ? root : -root));
+      let s = 1;
+      let c = 1;
+      let p = 0;
+      let deflated = false;
+      for (let i = end - 1; i >= l; i--) {
+        const f = s * e[i];
+        const b = c * e[i];
+        const r = Math.hypot(f, g);
+        e[i + 1] = r;
+        if (r === 0) {
+          // Exact underflow splits the block: restart on the pieces.
+          d[i + 1] -= p;
+          e[end] = 0;
+          deflated = true;
+          break;
+        }
+        s = f / r;
+        c = g / r;
+        const h = d[i + 1] - p;
+        const t = (d[i] - h) * s + 2 * c * b;
+        p = s * t;
+        d[i + 1] = h + p;
+        g = c * t - b;
+        const zi = z[i];
+        const zi1 = z[i + 1];
+        z[i + 1] = s * zi + c * zi1;
+        z[i] = c * zi - s * zi1;
+      }
+      if (deflated) continue;
+      d[l] -= p;
+      e[l] = g;
+      e[end] = 0;
+    }
+  }
+
+  return { values: d, lastRow: z };
 }
 
 function tridiagonalEig(alpha: number[], beta: number[]) {
@@ -140,19 +274,19 @@ function tridiagonalEig(alpha: number[], beta: number[]) {
   return symEig(t);
 }
 
+/** y = Σ_j s_j q_j for the Ritz vector s of pair k, normalised. */
 function ritzPair(
-  q: Float64Array[],
+  basis: Basis,
   ritz: ReturnType<typeof symEig>,
   k: number,
 ): EigenPair {
   const s = column(ritz.vectors, k);
-  const n = q[0].length;
-  const y = new Float64Array(n);
-  for (let j = 0; j < s.length; j++) {
-    const c = s[j];
-    const qj = q[j];
-    for (let i = 0; i < n; i++) y[i] += c * qj[i];
-  }
+  const y = new Float64Array(basis.n);
+  addMatmul({ rows: 1, cols: basis.n, data: y }, {
+    rows: 1,
+    cols: s.length,
+    data: s,
+  }, basis.rows());
   normalize(y);
 
   return { value: ritz.values[k], vector: y };

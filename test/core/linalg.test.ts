@@ -15,6 +15,7 @@ import {
   svd,
   symEig,
   transpose,
+  tridiagonalValues,
   zeros,
 } from '../../src/linalg/index.js';
 import { maxAbsDiff, naiveMatmul, randomMat } from './helpers.js';
@@ -196,5 +197,61 @@ describe('Lanczos with full re-orthogonalisation', () => {
     const res = lanczos(op, n);
     expect(res.largest.value).toBeCloseTo(3, 12);
     expect(res.smallest.value).toBeCloseTo(-1, 12);
+  });
+});
+
+describe('tridiagonal QL values and last eigenvector row', () => {
+  const dense = (alpha: number[], beta: number[]) => {
+    const m = alpha.length;
+    const t = zeros(m, m);
+    for (let i = 0; i < m; i++) {
+      t.data[i * m + i] = alpha[i];
+      if (i + 1 < m) {
+        t.data[i * m + i + 1] = beta[i];
+        t.data[(i + 1) * m + i] = beta[i];
+      }
+    }
+
+    return symEig(t);
+  };
+  const check = (alpha: number[], beta: number[]) => {
+    const m = alpha.length;
+    const ref = dense(alpha, beta);
+    const got = tridiagonalValues(alpha, beta);
+    const order = Array.from(got.values.keys()).sort(
+      (i, j) => got.values[i] - got.values[j],
+    );
+    const scale = Math.max(...ref.values.map(Math.abs), 1);
+    const lastRowNorm = got.lastRow.reduce((s, v) => s + v * v, 0);
+    expect(lastRowNorm).toBeCloseTo(1, 12);
+    for (let k = 0; k < m; k++) {
+      expect(Math.abs(got.values[order[k]] - ref.values[k])).toBeLessThan(
+        1e-13 * scale,
+      );
+    }
+
+    return { ref, got, order };
+  };
+
+  it('matches the dense eigen-decomposition on random tridiagonals', () => {
+    const rng = new Rng(5);
+    for (const m of [1, 2, 3, 7, 40, 120]) {
+      const alpha = Array.from({ length: m }, () => rng.gaussian());
+      const beta = Array.from({ length: m - 1 }, () => rng.gaussian());
+      const { ref, got, order } = check(alpha, beta);
+      // Random tridiagonals have simple eigenvalues: the last components
+      // of their unit eigenvectors agree up to sign.
+      for (let k = 0; k < m; k++) {
+        const want = Math.abs(ref.vectors.data[(m - 1) * m + k]);
+        expect(Math.abs(got.lastRow[order[k]])).toBeCloseTo(want, 10);
+      }
+    }
+  });
+
+  it('splits at zero off-diagonals and handles close pairs', () => {
+    check([4, 1, -2, 7, 0.5], [0, 2, 0, 1e-3]);
+    // Wilkinson's W21+: pairs of eigenvalues agreeing to ~1e-14 relative.
+    const w = Array.from({ length: 21 }, (_, i) => Math.abs(10 - i));
+    check(w, Array.from({ length: 20 }, () => 1));
   });
 });
