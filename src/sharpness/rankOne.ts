@@ -9,7 +9,9 @@
 import {
   column,
   derive,
+  lanczos,
   type Mat,
+  matmul,
   Rng,
   svd,
   symEig,
@@ -40,13 +42,14 @@ export function rankOneValue(g: ChainGrams, target: Mat): number {
 /** Alternating ascent from v; returns the final objective Σ. */
 function climb(g: ChainGrams, v0: Float64Array): number {
   let v = v0;
+  let u: Float64Array | undefined;
   let value = -Infinity;
 
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const wv = g.rightGram.map((gb) => quad(gb, v));
-    const u = topEigenvector(weighted(g.leftGram, wv));
-    const wu = g.leftGram.map((ga) => quad(ga, u));
-    v = topEigenvector(weighted(g.rightGram, wu));
+    u = topEigenvector(weighted(g.leftGram, wv), u);
+    const wu = g.leftGram.map((ga) => quad(ga, u as Float64Array));
+    v = topEigenvector(weighted(g.rightGram, wu), v);
 
     let next = 0;
     for (let i = 0; i < wu.length; i++) next += wu[i] * quad(g.rightGram[i], v);
@@ -82,11 +85,28 @@ function weighted(mats: Mat[], c: number[]): Mat {
   return out;
 }
 
-function topEigenvector(s: Mat): Float64Array {
-  if (s.rows === 1) return Float64Array.of(1);
-  const eig = symEig(s);
+/**
+ * Matrices up to this size get a dense eigen-decomposition; larger ones
+ * Lanczos started from the previous round's vector, which is already
+ * close, so a few iterations suffice.
+ */
+const DENSE_EIG_LIMIT = 24;
 
-  return column(eig.vectors, s.rows - 1);
+/** Top eigenvector of a symmetric PSD matrix, near `guess` when given. */
+function topEigenvector(s: Mat, guess?: Float64Array): Float64Array {
+  const n = s.rows;
+  if (n === 1) return Float64Array.of(1);
+  if (n <= DENSE_EIG_LIMIT) return column(symEig(s).vectors, n - 1);
+  const x: Mat = { rows: n, cols: 1, data: new Float64Array(n) };
+  const y: Mat = { rows: n, cols: 1, data: new Float64Array(n) };
+  const op = (xv: Float64Array, out: Float64Array) => {
+    x.data = xv;
+    y.data = out;
+    matmul(y, s, x);
+  };
+
+  return lanczos(op, n, { want: 'largest', tol: 1e-13, start: guess })
+    .largest.vector;
 }
 
 function unit(v: Float64Array): Float64Array {

@@ -189,6 +189,23 @@ describe('Lanczos with full re-orthogonalisation', () => {
     expect(again.largest.value).toBe(res.largest.value);
   });
 
+  it('starts from a given vector: an eigenvector ends it at once', () => {
+    const n = 50;
+    const diag = Float64Array.from({ length: n }, (_, i) => 1 + i);
+    const op = (x: Float64Array, out: Float64Array) => {
+      for (let i = 0; i < n; i++) out[i] = diag[i] * x[i];
+    };
+    const top = new Float64Array(n);
+    top[n - 1] = 3; // not unit: the start is normalised
+    const res = lanczos(op, n, { want: 'largest', start: top });
+    expect(res.iterations).toBe(1);
+    expect(res.largest.value).toBe(n);
+    expect(Math.abs(res.largest.vector[n - 1])).toBe(1);
+    expect(() => lanczos(op, n, { start: new Float64Array(3) })).toThrow(
+      /length 3/,
+    );
+  });
+
   it('handles operators with repeated eigenvalues (early breakdown)', () => {
     const n = 30;
     const op = (x: Float64Array, out: Float64Array) => {
