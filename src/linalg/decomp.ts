@@ -132,36 +132,6 @@ export function svd(a: Mat): Svd {
 }
 
 /**
- * `‖a‖₂²` as the top eigenvalue of the smaller Gram matrix (aaᵀ or aᵀa),
- * accurate to round-off relative to the norm itself.
- */
-export function spectralNormSq(a: Mat): number {
-  const small = Math.min(a.rows, a.cols);
-  const g = zeros(small, small);
-  const wide = a.rows <= a.cols;
-
-  for (let i = 0; i < small; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      if (wide) {
-        for (let p = 0; p < a.cols; p++) {
-          s += a.data[i * a.cols + p] * a.data[j * a.cols + p];
-        }
-      } else {
-        for (let p = 0; p < a.rows; p++) {
-          s += a.data[p * a.cols + i] * a.data[p * a.cols + j];
-        }
-      }
-      g.data[i * small + j] = s;
-      g.data[j * small + i] = s;
-    }
-  }
-  if (small === 1) return g.data[0];
-
-  return Math.max(0, symEig(g).values[small - 1]);
-}
-
-/**
  * A Haar-random n×n orthogonal matrix: modified Gram–Schmidt (applied
  * twice for orthogonality to round-off) on a Gaussian matrix's columns,
  * which is QR with the positive-diagonal convention.

@@ -5,7 +5,7 @@
  */
 import type { ClosedFormValue } from '../escape/spec.js';
 import type { Chain } from '../dmf/index.js';
-import { type Mat, spectralNormSq, svd } from '../linalg/index.js';
+import { type Mat, spectralNormSq, topSingular } from '../linalg/index.js';
 import { chainGrams, type ChainGrams } from './operator.js';
 import { rankOneValue } from './rankOne.js';
 
@@ -64,7 +64,7 @@ export function closedForms(
     exact: atMin && (depth === 2 || d0 === 1 || dL === 1),
   };
 
-  const sigma1 = svd(target).values[0];
+  const sigma1 = Math.sqrt(topSingular(target).normSq);
   const flat = 2 * depth * Math.pow(sigma1, (2 * (depth - 1)) / depth);
   const exactValue = options.exactSharpness;
   const agrees =

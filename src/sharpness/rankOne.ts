@@ -13,8 +13,8 @@ import {
   type Mat,
   matmul,
   Rng,
-  svd,
   symEig,
+  topSingular,
   zeros,
 } from '../linalg/index.js';
 import type { ChainGrams } from './operator.js';
@@ -25,8 +25,8 @@ const RANDOM_STARTS = 3;
 
 export function rankOneValue(g: ChainGrams, target: Mat): number {
   const starts: Float64Array[] = [];
-  const top = svd(target);
-  if (top.values[0] > 0) starts.push(column(top.right, 0));
+  const top = topSingular(target);
+  if (top.normSq > 0) starts.push(top.right);
   for (const gb of g.rightGram) starts.push(topEigenvector(gb));
   const rng = new Rng(derive(0, 0x72616e6b));
   for (let k = 0; k < RANDOM_STARTS; k++) {

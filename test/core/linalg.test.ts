@@ -14,6 +14,7 @@ import {
   spectralNormSq,
   svd,
   symEig,
+  topSingular,
   transpose,
   tridiagonalValues,
   zeros,
@@ -146,6 +147,31 @@ describe('decompositions', () => {
       expect(Math.abs(spectralNormSq(a) - d.values[0] ** 2)).toBeLessThan(
         1e-12 * d.values[0] ** 2,
       );
+    }
+  });
+
+  it('top singular pair, dense and matrix-free, matches the full SVD', () => {
+    const rng = new Rng(17);
+    for (const [m, n] of [
+      [5, 3],
+      [3, 5],
+      [40, 30],
+      [30, 40],
+      [1, 60],
+      [60, 1],
+    ]) {
+      const a = randomMat(m, n, rng);
+      const d = svd(a);
+      const s2 = d.values[0] ** 2;
+      expect(Math.abs(spectralNormSq(a) - s2)).toBeLessThan(1e-12 * s2);
+      const top = topSingular(a);
+      expect(Math.abs(top.normSq - s2)).toBeLessThan(1e-12 * s2);
+      // The vector is the SVD's first right singular vector up to sign.
+      let overlap = 0;
+      for (let j = 0; j < n; j++) {
+        overlap += top.right[j] * d.right.data[j * d.right.cols];
+      }
+      expect(Math.abs(overlap)).toBeCloseTo(1, 9);
     }
   });
 
