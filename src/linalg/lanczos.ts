@@ -11,7 +11,8 @@
  *
  * Convergence is checked on the tridiagonal projection with an implicit
  * QL sweep that tracks only the last row of its eigenvector matrix
- * (O(m²) per check); the full Ritz vectors are formed once, at the end.
+ * (O(m²) per check); the same sweep with the whole matrix gives the Ritz
+ * vectors once, at the end.
  */
 import { NumericError } from '../errors.js';
 import { column, symEig } from './decomp.js';
@@ -181,11 +182,11 @@ export function lanczos(
       // A breakdown means the Krylov space is invariant: with a random
       // start it holds every distinct eigenvalue, so it is exact.
       if (converged || breakdown || m === n) {
-        const full = tridiagonalEig(alpha, beta);
+        const full = tridiagonalQl(alpha, beta, true);
 
         return {
-          largest: ritzPair(basis, full, m - 1),
-          smallest: ritzPair(basis, full, 0),
+          largest: ritzPair(basis, full, argExtreme(full.values, 1)),
+          smallest: ritzPair(basis, full, argExtreme(full.values, -1)),
           iterations: m,
         };
       }
@@ -230,12 +231,29 @@ export function tridiagonalValues(
   alpha: readonly number[],
   beta: readonly number[],
 ): { values: Float64Array; lastRow: Float64Array } {
+  const { values, vectors } = tridiagonalQl(alpha, beta, false);
+
+  return { values, lastRow: vectors };
+}
+
+/**
+ * Unsorted eigenvalues of the tridiagonal with, as `vectors`, either the
+ * whole row-major m×m eigenvector matrix (`all`; column k belongs to
+ * `values[k]`) or only its last row.
+ */
+function tridiagonalQl(
+  alpha: readonly number[],
+  beta: readonly number[],
+  all: boolean,
+): { values: Float64Array; vectors: Float64Array } {
   const m = alpha.length;
   const d = Float64Array.from(alpha);
   const e = new Float64Array(m);
   for (let i = 0; i + 1 < m; i++) e[i] = beta[i];
-  const z = new Float64Array(m);
-  z[m - 1] = 1;
+  const rows = all ? m : 1;
+  const z = new Float64Array(rows * m);
+  if (all) for (let i = 0; i < m; i++) z[i * m + i] = 1;
+  else z[m - 1] = 1;
 
   for (let l = 0; l < m; l++) {
     for (let sweep = 0; ; sweep++) {
@@ -280,10 +298,12 @@ export function tridiagonalValues(
         p = s * t;
         d[i + 1] = h + p;
         g = c * t - b;
-        const zi = z[i];
-        const zi1 = z[i + 1];
-        z[i + 1] = s * zi + c * zi1;
-        z[i] = c * zi - s * zi1;
+        for (let r = 0; r < z.length; r += m) {
+          const zi = z[r + i];
+          const zi1 = z[r + i + 1];
+          z[r + i + 1] = s * zi + c * zi1;
+          z[r + i] = c * zi - s * zi1;
+        }
       }
       if (deflated) continue;
       d[l] -= p;
@@ -292,30 +312,18 @@ export function tridiagonalValues(
     }
   }
 
-  return { values: d, lastRow: z };
-}
-
-function tridiagonalEig(alpha: number[], beta: number[]) {
-  const m = alpha.length;
-  const t = zeros(m, m);
-  for (let i = 0; i < m; i++) {
-    t.data[i * m + i] = alpha[i];
-    if (i + 1 < m) {
-      t.data[i * m + i + 1] = beta[i];
-      t.data[(i + 1) * m + i] = beta[i];
-    }
-  }
-
-  return symEig(t);
+  return { values: d, vectors: z };
 }
 
 /** y = Σ_j s_j q_j for the Ritz vector s of pair k, normalised. */
 function ritzPair(
   basis: Basis,
-  ritz: ReturnType<typeof symEig>,
+  ritz: { values: Float64Array; vectors: Float64Array },
   k: number,
 ): EigenPair {
-  const s = column(ritz.vectors, k);
+  const m = ritz.values.length;
+  const s = new Float64Array(m);
+  for (let j = 0; j < m; j++) s[j] = ritz.vectors[j * m + k];
   const y = new Float64Array(basis.n);
   addMatmul({ rows: 1, cols: basis.n, data: y }, {
     rows: 1,

@@ -5,7 +5,14 @@
  */
 import type { ClosedFormValue } from '../escape/spec.js';
 import type { Chain } from '../dmf/index.js';
-import { type Mat, spectralNormSq, topSingular } from '../linalg/index.js';
+import {
+  type Mat,
+  matmulNT,
+  matmulTN,
+  spectralNormSq,
+  topSingular,
+  zeros,
+} from '../linalg/index.js';
 import { chainGrams, type ChainGrams } from './operator.js';
 import { rankOneValue } from './rankOne.js';
 
@@ -105,26 +112,18 @@ function scalarChain(chain: Chain): number {
 export function isBalanced(chain: Chain): boolean {
   const w = chain.factors;
   for (let i = 0; i + 1 < w.length; i++) {
-    const a = w[i];
-    const b = w[i + 1];
-    const d = a.rows;
+    const d = w[i].rows;
+    const left = zeros(d, d);
+    const right = zeros(d, d);
+    matmulTN(left, w[i + 1], w[i + 1]);
+    matmulNT(right, w[i], w[i]);
     let diff = 0;
     let na = 0;
     let nb = 0;
-    for (let p = 0; p < d; p++) {
-      for (let q = 0; q < d; q++) {
-        let left = 0;
-        for (let k = 0; k < b.rows; k++) {
-          left += b.data[k * d + p] * b.data[k * d + q];
-        }
-        let right = 0;
-        for (let k = 0; k < a.cols; k++) {
-          right += a.data[p * a.cols + k] * a.data[q * a.cols + k];
-        }
-        diff += (left - right) ** 2;
-        na += right * right;
-        nb += left * left;
-      }
+    for (let k = 0; k < d * d; k++) {
+      diff += (left.data[k] - right.data[k]) ** 2;
+      na += right.data[k] ** 2;
+      nb += left.data[k] ** 2;
     }
     const scale = Math.max(Math.sqrt(na), Math.sqrt(nb), 1e-300);
     if (Math.sqrt(diff) > BALANCE_TOLERANCE * scale) return false;
