@@ -1,4 +1,8 @@
-import { openReader } from '../store/index.js';
+import {
+  openReader,
+  ratioBucket,
+  type BucketSummary,
+} from '../store/index.js';
 import { formatNumber, formatPercent, formatTable } from './format.js';
 
 interface Row {
@@ -9,22 +13,14 @@ interface Row {
   predicted_escape_step: number | null;
 }
 
-export interface BucketSummary {
-  ratio: number;
-  trials: number;
-  failed: number;
-  /** Fraction that linear stability predicts to leave (ρ > 1). */
-  predictedEscape: number;
-  /** Fraction that moved farther than δ from the minimum. */
-  observedEscape: number;
-  diverged: number;
-  medianLandingRatio: number | null;
-  medianEscapeStepError: number | null;
-}
+export type { BucketSummary };
 
 /**
  * Groups a sweep's trials by step ratio (to 3 significant digits) and
- * compares what happened with the linear-stability prediction.
+ * compares what happened with the linear-stability prediction. This is
+ * the definition in memory, for a handful of rows; the end-of-run table
+ * computes the same in SQL (`StoreReader.summaryByRatio`), whatever the
+ * sweep size.
  */
 export function summariseByRatio(rows: Iterable<Row>): BucketSummary[] {
   const buckets = new Map<number, Row[]>();
@@ -32,7 +28,7 @@ export function summariseByRatio(rows: Iterable<Row>): BucketSummary[] {
     if (row.step_ratio === null) {
       continue;
     }
-    const ratio = Number(row.step_ratio.toPrecision(3));
+    const ratio = ratioBucket(row.step_ratio);
     const bucket = buckets.get(ratio) ?? [];
     bucket.push(row);
     buckets.set(ratio, bucket);
@@ -96,13 +92,10 @@ export function median(values: number[]): number | null {
 export function printSummary(dbPath: string, sweep: string): void {
   const reader = openReader(dbPath);
   try {
-    const rows = reader.query(
-      `SELECT step_ratio, outcome, landing_ratio, escape_step,
-              predicted_escape_step
-       FROM trials WHERE sweep = ?`,
-      [sweep],
-    ) as unknown as Row[];
-    const buckets = summariseByRatio(rows);
+    const [found] = reader.query(
+      'SELECT id FROM sweeps WHERE name = ?', [sweep],
+    ) as { id: number }[];
+    const buckets = found === undefined ? [] : reader.summaryByRatio(found.id);
 
     const table = formatTable(
       [

@@ -1,16 +1,16 @@
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
-import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
 
 import type { TrialSpec } from '../escape/spec.js';
 import type { PlannedTrial, SweepPlan } from '../plan/index.js';
-import type { ResultWriter } from '../store/index.js';
+import type { PreparedTrial, ResultWriter } from '../store/index.js';
 import { SharpsweepError } from '../errors.js';
 import { describeError, poolFailure } from './execute.js';
 import { ProgressTracker, type RunProgress } from './progress.js';
-import { isFailure, type TrialOutcomeMessage, type TrialTask } from './protocol.js';
+import type { TrialBatch } from './protocol.js';
 
 export interface LocalRunOptions {
   /** Worker threads; default one per core. */
@@ -40,8 +40,9 @@ const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 /**
  * Runs every trial of `plan` that `writer` has not stored yet on a pool of
- * worker threads. Results are written as they arrive, so a crash loses only
- * the trials in flight, and a re-run resumes where this one stopped.
+ * worker threads, in batches sized to their measured duration. Results are
+ * written as each batch returns, so a crash loses only the batches in
+ * flight, and a re-run resumes where this one stopped.
  */
 export async function runLocal(
   plan: SweepPlan,
@@ -50,8 +51,9 @@ export async function runLocal(
   options: LocalRunOptions = {},
 ): Promise<RunReport> {
   const workers = options.workers ?? defaultWorkerCount();
-  const pool = new Piscina<TrialTask, TrialOutcomeMessage>({
+  const pool = new Piscina<TrialBatch, PreparedTrial[]>({
     filename: workerFile,
+    name: 'runBatch',
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 60_000,
@@ -68,25 +70,20 @@ export async function runLocal(
     if (poolError === undefined) {
       poolError = error;
       // Tasks waiting for a thread would wait forever; destroying the
-      // pool rejects them, and they are not stored (see runOne).
+      // pool rejects them, and they are not stored (see runBatch).
       void pool.destroy();
     }
   });
 
-  // The queue bounds how many trials exist as objects at once: the plan is
-  // a generator, so memory stays flat whatever the sweep size.
-  // Only trials that can start at once are handed to the pool: a trial
-  // waiting in piscina's own queue would count against its timeout and
-  // could not be withdrawn by a graceful stop.
-  const queue = new PQueue({ concurrency: workers });
-  const highWater = workers * 8;
   const tracker = new ProgressTracker(plan.count, workers);
+  const sizer = new BatchSizer(options.trialTimeoutMs);
   const runId = writer.startRun({ sweepId, executor: 'local', workers });
   // A sweep with nothing stored yet needs no per-trial look-up.
   const resuming = writer.progress(sweepId).done > 0;
+  let busy = 0;
 
   const report = () => {
-    const progress = tracker.snapshot(queue.pending);
+    const progress = tracker.snapshot(busy);
     writer.heartbeat(runId, {
       busy: progress.busy,
       completed: progress.completedThisRun,
@@ -100,67 +97,111 @@ export async function runLocal(
   );
   const progressTimer = setInterval(report, 250);
 
-  const record = (trial: PlannedTrial, message: TrialOutcomeMessage) => {
-    writer.add({
-      sweepId,
-      key: trial.key,
-      spec: trial.spec,
-      ...(isFailure(message)
-        ? { error: message.error }
-        : { result: message.result }),
-      durationMs: message.durationMs,
-    });
-    tracker.completed(isFailure(message));
-  };
+  // A graceful stop lets only the batches in flight finish; trials not
+  // yet handed to a thread are dropped, not run.
+  const stopping = () =>
+    options.signal?.aborted === true || poolError !== undefined;
 
-  // A graceful stop lets only the running trials finish: the ones queued
-  // behind them are dropped, not run.
-  options.signal?.addEventListener('abort', () => queue.clear(), {
-    once: true,
-  });
-
-  const runOne = async (trial: PlannedTrial) => {
-    const started = performance.now();
-    try {
-      const signal = options.trialTimeoutMs
-        ? AbortSignal.timeout(options.trialTimeoutMs)
-        : undefined;
-      const message = await pool.run(
-        { key: trial.key, spec: trial.spec },
-        { signal },
-      );
-      record(trial, message);
-    } catch (error) {
-      if (poolError !== undefined) {
-        // Not this trial's fault: leave it unstored so a re-run runs it.
-        return;
-      }
-      record(trial, {
-        key: trial.key,
-        error: poolFailure(error, options.trialTimeoutMs),
-        durationMs: performance.now() - started,
-      });
-    }
-  };
-
-  try {
-    for (const trial of plan.trials()) {
-      if (options.signal?.aborted || poolError !== undefined) {
+  // The plan is a generator, pulled a batch at a time: memory stays flat
+  // whatever the sweep size.
+  const planned = plan.trials()[Symbol.iterator]();
+  let exhausted = false;
+  const take = (): PlannedTrial[] => {
+    const batch: PlannedTrial[] = [];
+    const size = sizer.size();
+    while (batch.length < size && !exhausted) {
+      const next = planned.next();
+      if (next.done === true) {
+        exhausted = true;
         break;
       }
-
+      const trial = next.value;
       if (resuming && writer.isStored(sweepId, trial.key)) {
         tracker.alreadyStored();
         continue;
       }
-
-      if (queue.size + queue.pending >= highWater) {
-        await queue.onSizeLessThan(workers);
-      }
-      void queue.add(() => runOne(trial));
+      batch.push(trial);
     }
 
-    await queue.onIdle();
+    return batch;
+  };
+
+  const recordFailure = (
+    trial: PlannedTrial,
+    error: unknown,
+    started: number,
+  ) => {
+    writer.add({
+      sweepId,
+      key: trial.key,
+      spec: trial.spec,
+      error: poolFailure(error, options.trialTimeoutMs),
+      durationMs: performance.now() - started,
+    });
+    tracker.completed(true);
+  };
+
+  /**
+   * Runs `batch` on one thread and stores its rows. When the batch fails
+   * as a whole (a thread died, or it ran past its time limit), its trials
+   * run again one by one, so only the trial at fault is stored as failed.
+   */
+  const runBatch = async (batch: PlannedTrial[]): Promise<void> => {
+    const specs = batch.map((trial) => JSON.stringify(trial.spec));
+    const started = performance.now();
+    const limit = sizer.limit(batch.length);
+    let rows: PreparedTrial[];
+    busy += 1;
+    try {
+      rows = await pool.run(
+        {
+          sweepId,
+          keys: batch.map((trial) => trial.key),
+          specs: `[${specs.join(',')}]`,
+        },
+        { signal: limit === undefined ? undefined : AbortSignal.timeout(limit) },
+      );
+    } catch (error) {
+      busy -= 1;
+      // A failed pool is not these trials' fault: leave them unstored so
+      // a re-run runs them.
+      if (poolError !== undefined) return;
+      if (batch.length === 1) {
+        recordFailure(batch[0], error, started);
+        return;
+      }
+      sizer.reset();
+      for (const trial of batch) {
+        if (poolError !== undefined) return;
+        await runBatch([trial]);
+      }
+      return;
+    }
+    busy -= 1;
+
+    let measuredMs = 0;
+    rows.forEach((row, index) => {
+      writer.addPrepared(row, specs[index]);
+      tracker.completed(row.values.outcome === 'failed');
+      measuredMs += row.values.duration_ms ?? 0;
+    });
+    sizer.observe(rows.length, measuredMs);
+  };
+
+  // One lane per thread, each with one batch in flight; the next batch is
+  // planned while the current one runs.
+  const lane = async () => {
+    let next = stopping() ? [] : take();
+    while (next.length > 0) {
+      const running = runBatch(next);
+      next = stopping() ? [] : take();
+      await running;
+      if (stopping()) break;
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: workers }, lane));
   } finally {
     clearInterval(flushTimer);
     clearInterval(progressTimer);
@@ -195,3 +236,59 @@ export async function runLocal(
 }
 
 export type { RunProgress, TrialSpec };
+
+/** Milliseconds of work a batch of trials aims at. */
+const TARGET_BATCH_MS = 20;
+const MAX_BATCH = 512;
+
+/**
+ * Sizes batches from the trial durations the workers measure: many
+ * trivial trials per message, one long trial per message. Short batches
+ * keep progress streaming and let a graceful stop return promptly (only
+ * the batches in flight finish); the first batches hold one trial each,
+ * until there is a measurement.
+ */
+export class BatchSizer {
+  private perTrialMs: number | null = null;
+
+  constructor(private readonly timeoutMs?: number) {}
+
+  observe(trials: number, totalMs: number): void {
+    if (trials === 0 || !Number.isFinite(totalMs)) return;
+    const mean = totalMs / trials;
+    this.perTrialMs = this.perTrialMs === null
+      ? mean
+      : 0.7 * this.perTrialMs + 0.3 * mean;
+  }
+
+  /** Back to one trial per batch until the next measurement. */
+  reset(): void {
+    this.perTrialMs = null;
+  }
+
+  size(): number {
+    if (this.perTrialMs === null) return 1;
+    const perTrial = Math.max(this.perTrialMs, 1e-3);
+    let size = Math.floor(TARGET_BATCH_MS / perTrial);
+    if (this.timeoutMs !== undefined) {
+      // Batches stay far below the per-trial limit they run under.
+      size = Math.min(size, Math.floor(this.timeoutMs / (4 * perTrial)));
+    }
+
+    return Math.min(MAX_BATCH, Math.max(1, size));
+  }
+
+  /**
+   * How long a batch may run before it is stopped, with a per-trial
+   * timeout: a lone trial gets the timeout; a batch gets at most the
+   * timeout, and less when it is expected to be quick, so a hanging trial
+   * is found soon and then timed alone.
+   */
+  limit(size: number): number | undefined {
+    if (this.timeoutMs === undefined) return undefined;
+    if (size === 1) return this.timeoutMs;
+    const expected = size * (this.perTrialMs ?? this.timeoutMs);
+
+    return Math.min(this.timeoutMs, Math.max(1_000, 20 * expected));
+  }
+}

@@ -1,8 +1,14 @@
 // Worker-thread side of the local executor (piscina loads this file).
 import { resourceLimits } from 'node:worker_threads';
 
-import { executeTask } from './execute.js';
-import type { TrialOutcomeMessage, TrialTask } from './protocol.js';
+import type { TrialSpec } from '../escape/spec.js';
+import type { PreparedTrial } from '../store/rows.js';
+import { executeBatch, executeTask } from './execute.js';
+import type {
+  TrialBatch,
+  TrialOutcomeMessage,
+  TrialTask,
+} from './protocol.js';
 
 export default function runTask(
   task: TrialTask,
@@ -13,6 +19,23 @@ export default function runTask(
   }
 
   return executeTask(task);
+}
+
+/** Several trials in one task (piscina's `name: 'runBatch'`). */
+export function runBatch(
+  batch: TrialBatch,
+): PreparedTrial[] | Promise<PreparedTrial[]> {
+  const faults = injectedFaults();
+  if (faults.size > 0) {
+    // A faulty trial takes its whole batch down with it, as a real crash
+    // would; the executor then runs that batch's trials one by one.
+    for (const spec of JSON.parse(batch.specs) as TrialSpec[]) {
+      const fault = faults.get(spec.seed);
+      if (fault !== undefined) return injectFault(fault, spec.seed);
+    }
+  }
+
+  return executeBatch(batch);
 }
 
 /*
@@ -61,7 +84,7 @@ function injectedFaults(): Map<number, Fault> {
 function injectFault(
   fault: Fault,
   seed: number,
-): Promise<TrialOutcomeMessage> {
+): Promise<never> {
   const what = `injected ${fault} (SHARPSWEEP_FAULT) at trial seed ${seed}`;
 
   if (fault === 'crash') {

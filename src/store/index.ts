@@ -8,3 +8,7 @@ export type { MigrationReport } from './migrate.js';
 export { findMigrationsDir, loadMigrations } from './migrations.js';
 export { PHASE_AXES } from './phase.js';
 export * from './types.js';
+export { prepareTrial } from './rows.js';
+export type { PreparedTrial, PreparedValues, SampleValues } from './rows.js';
+export { ratioBucket } from './ratio-summary.js';
+export type { BucketSummary } from './ratio-summary.js';

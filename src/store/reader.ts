@@ -11,6 +11,7 @@ import type { ConnectionOptions } from './connection.js';
 import { pageColumns, trialsPage } from './paging.js';
 import { outcomesByRatio } from './phase.js';
 import { prepareQuery } from './read-only.js';
+import { summaryByRatio, type BucketSummary } from './ratio-summary.js';
 import { READER_SQL, toRun, type RunRow } from './reader-sql.js';
 import { STORED_OUTCOMES } from './types.js';
 import type {
@@ -37,6 +38,8 @@ export interface StoreReader {
   ): PhaseMap;
   trials(sweepId: number, options: TrialsPageOptions): TrialRow[];
   trial(sweepId: number, key: string): TrialDetail | undefined;
+  /** The sweep's trials by step ratio against linear stability. */
+  summaryByRatio(sweepId: number): BucketSummary[];
   close(): void;
 }
 
@@ -125,6 +128,10 @@ class SqliteReader implements StoreReader {
     });
 
     return read();
+  }
+
+  summaryByRatio(sweepId: number): BucketSummary[] {
+    return summaryByRatio(this.db, sweepId);
   }
 
   close(): void {

@@ -24,6 +24,18 @@ export type TrialValues = Omit<TrialRow, 'sweep'> & {
   result: string | null;
 };
 
+/**
+ * A trial's row as computed where the trial ran (a worker thread): every
+ * value but its spec JSON, which the executor already holds, and its
+ * `finished_at`, the time it reaches the writer.
+ */
+export type PreparedValues = Omit<TrialValues, 'spec' | 'finished_at'>;
+
+export interface PreparedTrial {
+  values: PreparedValues;
+  samples: SampleValues[];
+}
+
 export interface SampleValues {
   step: number;
   loss: number | null;
@@ -49,6 +61,22 @@ export function trialValues(
   trial: StoredTrial,
   finishedAt: string,
 ): TrialValues {
+  return {
+    ...preparedValues(trial),
+    finished_at: finishedAt,
+    spec: JSON.stringify(trial.spec),
+  };
+}
+
+/** The row values and trajectory samples of a trial, checked storable. */
+export function prepareTrial(trial: StoredTrial): PreparedTrial {
+  return {
+    values: preparedValues(trial),
+    samples: sampleValues(trial.result),
+  };
+}
+
+function preparedValues(trial: StoredTrial): PreparedValues {
   const { spec, result, error } = trial;
   checkStorable(trial);
 
@@ -85,8 +113,6 @@ export function trialValues(
     steps: finiteOrNull(result?.steps),
     error: error ?? null,
     duration_ms: finiteOrNull(trial.durationMs),
-    finished_at: finishedAt,
-    spec: JSON.stringify(spec),
     result: result === undefined ? null : resultJson(result),
   };
 }

@@ -9,6 +9,7 @@ import type {
 } from '../escape/spec.js';
 import type { ConnectionOptions } from './connection.js';
 import type { MigrationReport } from './migrate.js';
+import type { PreparedTrial } from './rows.js';
 
 /** One finished trial, as the executor hands it to the writer. */
 export interface StoredTrial {
@@ -169,7 +170,7 @@ export interface TrialsPageOptions {
 }
 
 export interface WriterOptions extends ConnectionOptions {
-  /** Buffered trials that trigger a flush from `add`. @default 256 */
+  /** Buffered trials that trigger a flush from `add`. @default 1024 */
   batchSize?: number;
 }
 
@@ -191,6 +192,12 @@ export interface ResultWriter {
   isStored(sweepId: number, key: string): boolean;
   /** Buffers a finished trial; flushes when the batch is full. */
   add(trial: StoredTrial): void;
+  /**
+   * Buffers a trial whose row was computed where it ran (`prepareTrial`),
+   * with its spec as JSON; otherwise exactly like `add`. The writer keeps
+   * and completes `trial.values`, so hand it a row used nowhere else.
+   */
+  addPrepared(trial: PreparedTrial, spec: string): void;
   /** Stores the buffer in one transaction; returns the rows inserted. */
   flush(): number;
   /** Records a run as 'running'; returns its id. */

