@@ -27,6 +27,16 @@ import { dot, normalize } from './vec.js';
  */
 const REORTH_KEEP = Math.SQRT1_2;
 
+/** √ε: the orthogonality level below which no correction is applied. */
+const SEMI_ORTHOGONAL = Math.sqrt(Number.EPSILON);
+
+function maxAbs(x: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]));
+
+  return m;
+}
+
 /** Writes `A x` into `out` (out never aliases x). */
 export type LinearOperator = (x: Float64Array, out: Float64Array) => void;
 
@@ -152,6 +162,10 @@ export function lanczos(
     let b = Math.sqrt(dot(w, w));
     for (let pass = 0; pass < 2; pass++) {
       matmulNT(c, wRow, q, -1); // c = −(Q w)ᵀ
+      // Already orthogonal to working precision's square root: the basis
+      // stays semi-orthogonal, which keeps the Ritz values accurate to
+      // round-off (Simon), so the subtraction can be skipped.
+      if (pass === 0 && maxAbs(c.data) <= SEMI_ORTHOGONAL * b) break;
       addMatmul(wRow, c, q); // w −= Qᵀ (Q w)
       const after = Math.sqrt(dot(w, w));
       const enough = after >= REORTH_KEEP * b;
