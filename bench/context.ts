@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 
+import { kernelDescription, NATIVE_MIN_WORK } from '../src/linalg/index.js';
 import { findInterpreter, type Interpreter, ROOT, runPeer } from './python.js';
 
 export interface BenchContext {
@@ -125,6 +126,8 @@ export function machineLines(ctx: BenchContext, started: Date): string[] {
     `- load average at start (1/5/15 min): ` +
       loadavg().map((l) => l.toFixed(2)).join(' / '),
     `- sharpsweep commit ${gitHead()}, node ${process.version}`,
+    `- sharpsweep matrix kernels: ${kernelDescription()} for products of ` +
+      `≥ ${NATIVE_MIN_WORK} multiply-adds, JavaScript below`,
     `- ${versionOf('numpy', ctx.numpy)}, ${versionOf('torch', ctx.torch)}, ` +
       versionOf('optuna', ctx.optuna),
     `- environment: ${env}; peers run with both unset and one BLAS thread`,

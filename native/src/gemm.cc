@@ -53,7 +53,16 @@ void PackA(const Gemm& g, ptrdiff_t i0, ptrdiff_t mc, ptrdiff_t p0,
     const ptrdiff_t rows = mc - q < mr ? mc - q : mr;
     double* dst = out + q * kc;
     const double* src = g.a + (i0 + q) * g.rsa + p0 * g.csa;
-    if (g.csa == 1) {
+    if (g.csa == 1 && rows == mr) {
+      // Rows of a are contiguous: gather one column of the panel from
+      // mr row streams at a time, writing the packed panel in order.
+      const double* s[16];
+      for (ptrdiff_t r = 0; r < mr; r++) s[r] = src + r * g.rsa;
+      for (ptrdiff_t p = 0; p < kc; p++) {
+        double* d = dst + p * mr;
+        for (ptrdiff_t r = 0; r < mr; r++) d[r] = s[r][p];
+      }
+    } else if (g.csa == 1) {
       for (ptrdiff_t r = 0; r < rows; r++) {
         const double* s = src + r * g.rsa;
         for (ptrdiff_t p = 0; p < kc; p++) dst[p * rows + r] = s[p];
@@ -85,9 +94,10 @@ void PackB(const Gemm& g, ptrdiff_t p0, ptrdiff_t kc, ptrdiff_t j0,
         for (ptrdiff_t j = cols; j < nr; j++) d[j] = 0.0;
       }
     } else {
-      for (ptrdiff_t j = 0; j < cols; j++) {
-        const double* s = src + j * g.csb;
-        for (ptrdiff_t p = 0; p < kc; p++) dst[p * nr + j] = s[p * g.rsb];
+      for (ptrdiff_t p = 0; p < kc; p++) {
+        const double* s = src + p * g.rsb;
+        double* d = dst + p * nr;
+        for (ptrdiff_t j = 0; j < cols; j++) d[j] = s[j * g.csb];
       }
       if (cols < nr) {
         for (ptrdiff_t p = 0; p < kc; p++) {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { SharpsweepError } from '../errors.js';
+import { kernelDescription } from '../linalg/native.js';
 import { commands } from './commands/index.js';
 import { reportError } from './report-error.js';
 
@@ -25,7 +26,9 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (name === '--version' || name === '-v') {
-    process.stdout.write('sharpsweep 0.1.0\n');
+    process.stdout.write(
+      `sharpsweep 0.1.0\nmatrix kernels: ${kernelDescription()}\n`,
+    );
     return 0;
   }
 

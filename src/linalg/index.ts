@@ -4,3 +4,4 @@ export * from './vec.js';
 export * from './rng.js';
 export * from './decomp.js';
 export * from './lanczos.js';
+export * from './native.js';

@@ -3,22 +3,32 @@
  * row-major (see mat.ts); every product writes into a caller-owned `out`
  * that must not alias an input.
  *
- * Two kernels do all the work. `rowCombination` builds each output row as
- * a combination of rows of the right operand (i-k-j order: the inner loop
- * walks contiguous rows), with the k loop unrolled by four so each pass
- * over an output row does four multiply-adds per load/store; it serves
- * `a·b` and `aᵀ·b` through the strides of the left operand. `dotBlock`
- * computes `a·bᵀ` as dot products of rows, 2×2 at a time so every loaded
- * value is used twice. Unrolling changes the summation order only, so the
- * results differ from the textbook loop by round-off.
+ * Each entry point sends products of at least NATIVE_MIN_WORK
+ * multiply-adds to the native kernels (native/, packed register-tiled
+ * AVX-512/AVX2-FMA micro-kernels chosen at run time, see native.ts) when
+ * the addon is loaded; smaller ones, and every product when it is not, run
+ * in the JavaScript kernels below.
  *
- * LIMITATION: these are scalar JavaScript loops (no SIMD, no BLAS). Small
- * chains (widths up to ~8) step far faster than NumPy, whose per-call
- * overhead dominates there, but from width ~16 a BLAS-backed NumPy step is
- * faster (bench/RESULTS.md: 0.7× at 16, 0.14× at 32, 0.07× at 128), so
- * sweeps over wide chains take longer than they need to.
+ * Two JavaScript kernels do that work. `rowCombination` builds each output
+ * row as a combination of rows of the right operand (i-k-j order: the
+ * inner loop walks contiguous rows), with the k loop unrolled by four so
+ * each pass over an output row does four multiply-adds per load/store; it
+ * serves `a·b` and `aᵀ·b` through the strides of the left operand.
+ * `dotBlock` computes `a·bᵀ` as dot products of rows, 2×2 at a time so
+ * every loaded value is used twice. Unrolling, FMA and the native blocking
+ * change the summation order only, so results differ from the textbook
+ * loop (and native from JavaScript) by round-off.
+ *
+ * LIMITATION: without the native addon (no C++ compiler at install time,
+ * or SHARPSWEEP_NATIVE=0) every product runs in these scalar JavaScript
+ * loops, and from width ~16 a BLAS-backed NumPy step is then faster
+ * (bench/RESULTS.md: 0.7× at 16, 0.14× at 32, 0.07× at 128). With the
+ * addon, each product pays a Node-API call of about a quarter microsecond,
+ * and matrix-vector shapes (one row or column) use a 16-wide tile for one
+ * column, so they gain little over JavaScript.
  */
 import type { Mat } from './mat.js';
+import { nativeGemm } from './native.js';
 
 /**
  * o[i,:] (+)= Σ_p x(i,p) · y[p,:] with x(i,p) = x[i·rs + p·cs]:
@@ -131,40 +141,113 @@ function dotBlock(
   }
 }
 
+/** The JavaScript kernels alone (the fallback; tests compare against it). */
+export const jsKernels = {
+  matmul(out: Mat, a: Mat, b: Mat): void {
+    rowCombination(
+      out.data, a.data, a.cols, 1, b.data, a.rows, a.cols, b.cols, false,
+    );
+  },
+  addMatmul(out: Mat, a: Mat, b: Mat): void {
+    rowCombination(
+      out.data, a.data, a.cols, 1, b.data, a.rows, a.cols, b.cols, true,
+    );
+  },
+  matmulTN(out: Mat, a: Mat, b: Mat): void {
+    rowCombination(
+      out.data, a.data, 1, a.cols, b.data, a.cols, a.rows, b.cols, false,
+    );
+  },
+  addMatmulTN(out: Mat, a: Mat, b: Mat): void {
+    rowCombination(
+      out.data, a.data, 1, a.cols, b.data, a.cols, a.rows, b.cols, true,
+    );
+  },
+  matmulNT(out: Mat, a: Mat, b: Mat, alpha = 1): void {
+    dotBlock(out.data, a.data, b.data, a.rows, a.cols, b.rows, alpha, false);
+  },
+  addMatmulNT(out: Mat, alpha: number, a: Mat, b: Mat): void {
+    dotBlock(out.data, a.data, b.data, a.rows, a.cols, b.rows, alpha, true);
+  },
+};
+
+/**
+ * Products with at least this many multiply-adds (m·n·k) go to the native
+ * kernels when they are loaded; below it the call overhead of the addon
+ * (a fraction of a microsecond) outweighs its speed.
+ */
+export const NATIVE_MIN_WORK = 512;
+
+const gemm = nativeGemm;
+
 /** out = a · b  (a: m×k, b: k×n). */
 export function matmul(out: Mat, a: Mat, b: Mat): void {
-  rowCombination(
-    out.data, a.data, a.cols, 1, b.data, a.rows, a.cols, b.cols, false,
-  );
+  const m = a.rows;
+  const k = a.cols;
+  const n = b.cols;
+  if (gemm !== null && m * n * k >= NATIVE_MIN_WORK) {
+    gemm(out.data, a.data, b.data, m, n, k, 0, 1, false);
+  } else {
+    rowCombination(out.data, a.data, k, 1, b.data, m, k, n, false);
+  }
 }
 
 /** out += a · b. */
 export function addMatmul(out: Mat, a: Mat, b: Mat): void {
-  rowCombination(
-    out.data, a.data, a.cols, 1, b.data, a.rows, a.cols, b.cols, true,
-  );
+  const m = a.rows;
+  const k = a.cols;
+  const n = b.cols;
+  if (gemm !== null && m * n * k >= NATIVE_MIN_WORK) {
+    gemm(out.data, a.data, b.data, m, n, k, 0, 1, true);
+  } else {
+    rowCombination(out.data, a.data, k, 1, b.data, m, k, n, true);
+  }
 }
 
 /** out = aᵀ · b  (a: k×m, b: k×n, out: m×n). */
 export function matmulTN(out: Mat, a: Mat, b: Mat): void {
-  rowCombination(
-    out.data, a.data, 1, a.cols, b.data, a.cols, a.rows, b.cols, false,
-  );
+  const m = a.cols;
+  const k = a.rows;
+  const n = b.cols;
+  if (gemm !== null && m * n * k >= NATIVE_MIN_WORK) {
+    gemm(out.data, a.data, b.data, m, n, k, 1, 1, false);
+  } else {
+    rowCombination(out.data, a.data, 1, m, b.data, m, k, n, false);
+  }
 }
 
 /** out += aᵀ · b. */
 export function addMatmulTN(out: Mat, a: Mat, b: Mat): void {
-  rowCombination(
-    out.data, a.data, 1, a.cols, b.data, a.cols, a.rows, b.cols, true,
-  );
+  const m = a.cols;
+  const k = a.rows;
+  const n = b.cols;
+  if (gemm !== null && m * n * k >= NATIVE_MIN_WORK) {
+    gemm(out.data, a.data, b.data, m, n, k, 1, 1, true);
+  } else {
+    rowCombination(out.data, a.data, 1, m, b.data, m, k, n, true);
+  }
 }
 
 /** out = alpha · a · bᵀ  (a: m×k, b: n×k, out: m×n). */
 export function matmulNT(out: Mat, a: Mat, b: Mat, alpha = 1): void {
-  dotBlock(out.data, a.data, b.data, a.rows, a.cols, b.rows, alpha, false);
+  const m = a.rows;
+  const k = a.cols;
+  const n = b.rows;
+  if (gemm !== null && m * n * k >= NATIVE_MIN_WORK) {
+    gemm(out.data, a.data, b.data, m, n, k, 2, alpha, false);
+  } else {
+    dotBlock(out.data, a.data, b.data, m, k, n, alpha, false);
+  }
 }
 
 /** out += alpha · a · bᵀ, the accumulating form used by HVPs. */
 export function addMatmulNT(out: Mat, alpha: number, a: Mat, b: Mat): void {
-  dotBlock(out.data, a.data, b.data, a.rows, a.cols, b.rows, alpha, true);
+  const m = a.rows;
+  const k = a.cols;
+  const n = b.rows;
+  if (gemm !== null && m * n * k >= NATIVE_MIN_WORK) {
+    gemm(out.data, a.data, b.data, m, n, k, 2, alpha, true);
+  } else {
+    dotBlock(out.data, a.data, b.data, m, k, n, alpha, true);
+  }
 }
