@@ -23,10 +23,15 @@ interface Frame {
  */
 export function firstDuplicateKey(text: string): DuplicateKey | undefined {
   const frames: Frame[] = [];
-  let at = 0;
+  // Only these characters matter; the regex jumps over numbers and
+  // whitespace in native code (inputs are mostly long number arrays).
+  const structural = /["{}[\],]/g;
 
-  while (at < text.length) {
-    const char = text[at];
+  for (;;) {
+    const match = structural.exec(text);
+    if (match === null) return undefined;
+    const at = match.index;
+    const char = match[0];
     const top = frames[frames.length - 1];
 
     if (char === '"') {
@@ -37,26 +42,24 @@ export function firstDuplicateKey(text: string): DuplicateKey | undefined {
         top.keys.add(key);
         top.expectKey = false;
       }
-      at = end;
-      continue;
-    }
-
-    if (char === '{') frames.push({ keys: new Set(), expectKey: true });
+      structural.lastIndex = end;
+    } else if (char === '{') frames.push({ keys: new Set(), expectKey: true });
     else if (char === '[') frames.push({ keys: null, expectKey: false });
     else if (char === '}' || char === ']') frames.pop();
-    else if (char === ',' && top?.keys) top.expectKey = true;
-    at += 1;
+    else if (top?.keys) top.expectKey = true; // a comma
   }
-
-  return undefined;
 }
 
 /** Offset just past the string literal that opens at `start`. */
 function stringEnd(text: string, start: number): number {
   let at = start + 1;
-  while (at < text.length && text[at] !== '"') {
-    at += text[at] === '\\' ? 2 : 1;
+  for (;;) {
+    const quote = text.indexOf('"', at);
+    if (quote < 0) return text.length;
+    // The quote is escaped when an odd number of backslashes precede it.
+    let slashes = 0;
+    while (text.charCodeAt(quote - 1 - slashes) === 92) slashes++;
+    if (slashes % 2 === 0) return quote + 1;
+    at = quote + 1;
   }
-
-  return at + 1;
 }
