@@ -128,6 +128,7 @@ export function lanczos(
   const w = new Float64Array(n);
   const wRow: Mat = { rows: 1, cols: n, data: w };
   const coef = new Float64Array(maxIter);
+  let lastCheck = 0;
 
   const start = options.start
     ? Float64Array.from(options.start)
@@ -173,12 +174,16 @@ export function lanczos(
       if (enough) break;
     }
 
-    // Ritz values of the tridiagonal projection; check on a schedule.
+    // Ritz values of the tridiagonal projection, on a schedule.
     const m = j + 1;
     const scaleEst = Math.max(...alpha.map(Math.abs), ...beta, 1e-300);
     const breakdown = b <= 1e-14 * scaleEst;
     const last = m === maxIter || breakdown;
-    if (last || m <= 40 || m % (m <= 200 ? 5 : 20) === 0) {
+    // A check costs O(m²), an iteration O(m·n) (the Gram–Schmidt pass):
+    // check every iteration while m ≪ n, less often on small operators.
+    const interval = Math.min(20, Math.ceil((10 * m) / n));
+    if (last || m - lastCheck >= interval) {
+      lastCheck = m;
       const ritz = tridiagonalValues(alpha, beta);
       const lo = argExtreme(ritz.values, -1);
       const hi = argExtreme(ritz.values, 1);
