@@ -3,7 +3,8 @@
  * SVD), converted to and from our row-major `Mat`, plus a seeded random
  * orthonormal frame by Gram–Schmidt QR of a Gaussian matrix.
  */
-import {
+import { createRequire } from 'node:module';
+import type {
   EigenvalueDecomposition,
   Matrix,
   SingularValueDecomposition,
@@ -12,8 +13,27 @@ import { NumericError } from '../errors.js';
 import { type Mat, zeros } from './mat.js';
 import type { Rng } from './rng.js';
 
+type MlMatrix = {
+  Matrix: typeof Matrix;
+  EigenvalueDecomposition: typeof EigenvalueDecomposition;
+  SingularValueDecomposition: typeof SingularValueDecomposition;
+};
+let mlModule: MlMatrix | undefined;
+
+/**
+ * ml-matrix, loaded on first use through require: importing its CommonJS
+ * build from ESM makes Node scan all 150 kB of it for exports at start-up,
+ * a cost every trial process and worker thread would pay even when no
+ * dense decomposition runs.
+ */
+function ml(): MlMatrix {
+  mlModule ??= createRequire(import.meta.url)('ml-matrix') as MlMatrix;
+
+  return mlModule;
+}
+
 export function toMl(a: Mat): Matrix {
-  const m = new Matrix(a.rows, a.cols);
+  const m = new (ml().Matrix)(a.rows, a.cols);
   for (let i = 0; i < a.rows; i++) {
     for (let j = 0; j < a.cols; j++) m.set(i, j, a.data[i * a.cols + j]);
   }
@@ -51,7 +71,7 @@ export function symEig(a: Mat): SymEig {
       'symmetric eigen-decomposition of a matrix with non-finite entries',
     );
   }
-  const m = new Matrix(n, n);
+  const m = new (ml().Matrix)(n, n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       m.set(i, j, 0.5 * (a.data[i * n + j] + a.data[j * n + i]));
@@ -59,7 +79,8 @@ export function symEig(a: Mat): SymEig {
   }
   let evd: EigenvalueDecomposition;
   try {
-    evd = new EigenvalueDecomposition(m, { assumeSymmetric: true });
+    const { EigenvalueDecomposition: Evd } = ml();
+    evd = new Evd(m, { assumeSymmetric: true });
   } catch (error) {
     // ml-matrix fails with a TypeError on entries near the float64 limit.
     throw new NumericError(
@@ -104,7 +125,7 @@ export interface Svd {
 
 /** Thin SVD `a = left · diag(values) · rightᵀ`, r = min(rows, cols). */
 export function svd(a: Mat): Svd {
-  const dec = new SingularValueDecomposition(toMl(a), {
+  const dec = new (ml().SingularValueDecomposition)(toMl(a), {
     autoTranspose: true,
   });
   const r = Math.min(a.rows, a.cols);
