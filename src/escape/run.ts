@@ -16,12 +16,8 @@ import {
 import { InputError } from '../errors.js';
 import { derive, dot, normalize, Rng } from '../linalg/index.js';
 import { STREAM } from '../minima/streams.js';
-import {
-  closedForms,
-  flattestDirection,
-  isMinimizerLoss,
-  minimizerSharpness,
-} from '../sharpness/index.js';
+import { flattestDirection, isMinimizerLoss } from '../sharpness/index.js';
+import { minimizerFacts } from './atMinimizer.js';
 import { runGd, sharpnessAt } from './gd.js';
 import { type EscapeOptions, resolveEscapeOptions } from './options.js';
 import type { DirectionKind, Outcome, TrialResult } from './spec.js';
@@ -45,7 +41,8 @@ export function runEscape(options: EscapeOptions): TrialResult {
       { location: 'target', hint: 'omit target to use their product' },
     );
   }
-  const exact = minimizerSharpness(minimizer);
+  const facts = minimizerFacts(minimizer, target);
+  const exact = facts.exact;
   const lambda = exact.sharpness;
   if (!(lambda > 0)) {
     throw new InputError(
@@ -110,7 +107,9 @@ export function runEscape(options: EscapeOptions): TrialResult {
     landingRatio: finalSharpness === null ? null : (finalSharpness * eta) / 2,
     steps: run.steps,
     topOverlap: overlap,
-    closedForms: closedForms(minimizer, target, { exactSharpness: lambda }),
+    closedForms: Object.fromEntries(
+      Object.entries(facts.closedForms).map(([name, v]) => [name, { ...v }]),
+    ),
     trajectory: run.trajectory,
   };
 }
