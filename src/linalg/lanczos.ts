@@ -82,8 +82,11 @@ class Basis {
   private block: Float64Array;
   count = 0;
 
-  constructor(readonly n: number) {
-    this.block = new Float64Array(n * 8);
+  constructor(
+    readonly n: number,
+    capacity: number,
+  ) {
+    this.block = new Float64Array(n * capacity);
   }
 
   row(j: number): Float64Array {
@@ -122,7 +125,8 @@ export function lanczos(
   }
   const tol = options.tol ?? 1e-11;
   const maxIter = Math.min(n, options.maxIter ?? 1000);
-  const basis = new Basis(n);
+  // Most runs converge within 64 vectors; the block doubles past that.
+  const basis = new Basis(n, Math.min(maxIter, 64));
   const alpha: number[] = [];
   const beta: number[] = [];
   const w = new Float64Array(n);

@@ -14,6 +14,7 @@ import {
   matmul,
   matmulNT,
   matmulTN,
+  view,
   zeros,
 } from '../linalg/index.js';
 
@@ -124,16 +125,19 @@ export function toParameterDirection(
   x: Float64Array,
   dims: number[],
 ): Float64Array {
-  const out: number[] = [];
+  let total = 0;
+  for (let i = 0; i < g.left.length; i++) total += dims[i + 1] * dims[i];
+  const v = new Float64Array(total);
   const xm: Mat = { rows: g.rows, cols: g.cols, data: x };
+  let offset = 0;
   for (let i = 0; i < g.left.length; i++) {
     const ax = zeros(dims[i + 1], g.cols);
     matmulTN(ax, g.left[i], xm);
-    const u = zeros(dims[i + 1], dims[i]);
+    const size = dims[i + 1] * dims[i];
+    const u = view(v, offset, dims[i + 1], dims[i]);
     matmulNT(u, ax, g.right[i]);
-    for (const v of u.data) out.push(v);
+    offset += size;
   }
-  const v = Float64Array.from(out);
   let norm = 0;
   for (const e of v) norm += e * e;
   norm = Math.sqrt(norm);
