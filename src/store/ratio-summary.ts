@@ -1,8 +1,9 @@
 /**
  * The end-of-run table by step ratio, aggregated in SQL: counts come from
- * one GROUP BY, medians from two sorted streams read a row at a time, so
- * the memory it takes does not grow with the sweep (a million trials read
- * as row objects took hundreds of megabytes).
+ * one GROUP BY, medians from two streams in step-ratio order read a row at
+ * a time, so memory grows with the largest bucket's median values (8 bytes
+ * each) rather than with every row (a million trials read as row objects
+ * took hundreds of megabytes).
  */
 import type Database from 'better-sqlite3';
 
@@ -28,47 +29,45 @@ export function ratioBucket(ratio: number): number {
   return Number(ratio.toPrecision(3));
 }
 
-const BUCKET = 'ratio_bucket(step_ratio)';
-
 // Leaving is observed as passing δ, whether or not GD then settled on
-// another minimum (escaped) or never did (unconverged).
+// another minimum (escaped) or never did (unconverged). Grouped by the
+// stored ratio itself (few distinct values in practice, read from the
+// ratio index in order); the buckets are merged here.
 const COUNTS = `
-  SELECT ${BUCKET} AS ratio,
+  SELECT step_ratio,
          count(*) AS trials,
          sum(outcome = 'failed') AS failed,
          sum(outcome <> 'failed' AND (escape_step IS NOT NULL
              OR outcome IN ('escaped', 'diverged'))) AS left_,
-         sum(outcome = 'diverged') AS diverged,
-         sum(outcome = 'escaped' AND landing_ratio IS NOT NULL) AS landings,
-         sum(outcome <> 'failed' AND escape_step IS NOT NULL
-             AND predicted_escape_step IS NOT NULL) AS gaps
+         sum(outcome = 'diverged') AS diverged
   FROM trial_results
   WHERE sweep_id = ? AND step_ratio IS NOT NULL
-  GROUP BY 1
-  ORDER BY 1`;
+  GROUP BY step_ratio
+  ORDER BY step_ratio`;
 
+// Rounding is monotone, so in step-ratio order each bucket's values
+// arrive together.
 const LANDINGS = `
-  SELECT ${BUCKET}, landing_ratio
+  SELECT step_ratio, landing_ratio
   FROM trial_results
-  WHERE sweep_id = ? AND step_ratio IS NOT NULL
-    AND outcome = 'escaped' AND landing_ratio IS NOT NULL
-  ORDER BY 1, 2`;
+  WHERE sweep_id = ? AND outcome = 'escaped'
+    AND step_ratio IS NOT NULL AND landing_ratio IS NOT NULL
+  ORDER BY step_ratio`;
 
 const GAPS = `
-  SELECT ${BUCKET}, abs(escape_step - predicted_escape_step)
+  SELECT step_ratio, abs(escape_step - predicted_escape_step)
   FROM trial_results
   WHERE sweep_id = ? AND step_ratio IS NOT NULL AND outcome <> 'failed'
     AND escape_step IS NOT NULL AND predicted_escape_step IS NOT NULL
-  ORDER BY 1, 2`;
+  ORDER BY step_ratio`;
 
-interface CountRow {
-  ratio: number;
+type CountRow = [number, number, number, number, number];
+
+interface Counts {
   trials: number;
   failed: number;
-  left_: number;
+  left: number;
   diverged: number;
-  landings: number;
-  gaps: number;
 }
 
 /** Summarises the sweep `sweepId` by step ratio, in one read transaction. */
@@ -76,29 +75,36 @@ export function summaryByRatio(
   db: Database.Database,
   sweepId: number,
 ): BucketSummary[] {
-  db.function('ratio_bucket', { deterministic: true }, (value) =>
-    typeof value === 'number' ? ratioBucket(value) : null);
-
   const read = db.transaction(() => {
-    const counts = db.prepare(COUNTS).all(sweepId) as CountRow[];
-    const landing = medians(db, LANDINGS, sweepId,
-      new Map(counts.map((row) => [row.ratio, row.landings])));
-    const gap = medians(db, GAPS, sweepId,
-      new Map(counts.map((row) => [row.ratio, row.gaps])));
+    const buckets = new Map<number, Counts>();
+    const rows = db.prepare(COUNTS).raw().iterate(sweepId) as
+      IterableIterator<CountRow>;
+    for (const [ratio, trials, failed, left, diverged] of rows) {
+      const bucket = ratioBucket(ratio);
+      const counts = buckets.get(bucket) ??
+        { trials: 0, failed: 0, left: 0, diverged: 0 };
+      counts.trials += trials;
+      counts.failed += failed;
+      counts.left += left;
+      counts.diverged += diverged;
+      buckets.set(bucket, counts);
+    }
+    const landing = medians(db, LANDINGS, sweepId);
+    const gap = medians(db, GAPS, sweepId);
 
-    return counts.map((row): BucketSummary => {
-      const ran = row.trials - row.failed;
+    return [...buckets].map(([ratio, counts]): BucketSummary => {
+      const ran = counts.trials - counts.failed;
       const fraction = (count: number) => (ran === 0 ? 0 : count / ran);
 
       return {
-        ratio: row.ratio,
-        trials: row.trials,
-        failed: row.failed,
-        predictedEscape: fraction(row.ratio > 1 ? ran : 0),
-        observedEscape: fraction(row.left_),
-        diverged: fraction(row.diverged),
-        medianLandingRatio: landing.get(row.ratio) ?? null,
-        medianEscapeStepError: gap.get(row.ratio) ?? null,
+        ratio,
+        trials: counts.trials,
+        failed: counts.failed,
+        predictedEscape: fraction(ratio > 1 ? ran : 0),
+        observedEscape: fraction(counts.left),
+        diverged: fraction(counts.diverged),
+        medianLandingRatio: landing.get(ratio) ?? null,
+        medianEscapeStepError: gap.get(ratio) ?? null,
       };
     });
   });
@@ -107,38 +113,44 @@ export function summaryByRatio(
 }
 
 /**
- * The median of each bucket from rows `(bucket, value)` sorted by both,
- * given how many values each bucket has: only the one or two middle
- * values of each bucket are kept.
+ * The median of each bucket from rows `(step ratio, value)` in step-ratio
+ * order: one bucket's values are held at a time, as 8-byte floats.
  */
 function medians(
   db: Database.Database,
   sql: string,
   sweepId: number,
-  sizes: Map<number, number>,
 ): Map<number, number> {
   const result = new Map<number, number>();
   let current: number | null = null;
-  let index = 0;
-  let lower = 0;
+  let values = new Float64Array(1024);
+  let size = 0;
+  const close = () => {
+    if (current === null || size === 0) return;
+    const sorted = values.subarray(0, size).sort();
+    const middle = size >> 1;
+    result.set(current, size % 2 === 1
+      ? sorted[middle]
+      : (sorted[middle - 1] + sorted[middle]) / 2);
+  };
+
   const rows = db.prepare(sql).raw().iterate(sweepId) as
     IterableIterator<[number, number]>;
-  for (const [bucket, value] of rows) {
+  for (const [ratio, value] of rows) {
+    const bucket = ratioBucket(ratio);
     if (bucket !== current) {
+      close();
       current = bucket;
-      index = 0;
+      size = 0;
     }
-    const size = sizes.get(bucket) ?? 0;
-    const middle = size >> 1;
-    if (size % 2 === 1 && index === middle) {
-      result.set(bucket, value);
-    } else if (size % 2 === 0 && index === middle - 1) {
-      lower = value;
-    } else if (size % 2 === 0 && index === middle) {
-      result.set(bucket, (lower + value) / 2);
+    if (size === values.length) {
+      const grown = new Float64Array(2 * size);
+      grown.set(values);
+      values = grown;
     }
-    index += 1;
+    values[size++] = value;
   }
+  close();
 
   return result;
 }
