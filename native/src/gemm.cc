@@ -44,29 +44,81 @@ struct Buffer {
 thread_local Buffer tls_a;
 thread_local Buffer tls_b;
 
+// Copies a rows×kc block whose rows are contiguous (row r at src + r·ld)
+// into dst transposed: dst[p·ldd + r] = src[r·ld + p].
+using Transposer = void (*)(const double* src, ptrdiff_t ld, ptrdiff_t rows,
+                            ptrdiff_t kc, double* dst, ptrdiff_t ldd);
+
+void TransposeScalar(const double* src, ptrdiff_t ld, ptrdiff_t rows,
+                     ptrdiff_t kc, double* dst, ptrdiff_t ldd) {
+  // One output row at a time from `rows` sequential input streams, so the
+  // packed panel is written in order.
+  for (ptrdiff_t p = 0; p < kc; p++) {
+    double* d = dst + p * ldd;
+    for (ptrdiff_t r = 0; r < rows; r++) d[r] = src[r * ld + p];
+  }
+}
+
+// 8×8 blocks transposed in registers (unpack within 128-bit lanes, then two
+// rounds of lane shuffles); a last group of fewer than 8 rows is padded
+// with zero rows and stored under a mask.
+__attribute__((target("avx512f"))) void TransposeAvx512(
+    const double* src, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t kc,
+    double* dst, ptrdiff_t ldd) {
+  for (ptrdiff_t r0 = 0; r0 < rows; r0 += 8) {
+    const ptrdiff_t cnt = rows - r0 < 8 ? rows - r0 : 8;
+    const __mmask8 mask = cnt == 8 ? __mmask8(0xff) : __mmask8((1u << cnt) - 1u);
+    const double* s = src + r0 * ld;
+    ptrdiff_t p = 0;
+    for (; p + 8 <= kc; p += 8) {
+      __m512d x[8];
+#pragma GCC unroll 8
+      for (int i = 0; i < 8; i++) {
+        x[i] = i < cnt ? _mm512_loadu_pd(s + i * ld + p) : _mm512_setzero_pd();
+      }
+      const __m512d t0 = _mm512_unpacklo_pd(x[0], x[1]);
+      const __m512d t1 = _mm512_unpackhi_pd(x[0], x[1]);
+      const __m512d t2 = _mm512_unpacklo_pd(x[2], x[3]);
+      const __m512d t3 = _mm512_unpackhi_pd(x[2], x[3]);
+      const __m512d t4 = _mm512_unpacklo_pd(x[4], x[5]);
+      const __m512d t5 = _mm512_unpackhi_pd(x[4], x[5]);
+      const __m512d t6 = _mm512_unpacklo_pd(x[6], x[7]);
+      const __m512d t7 = _mm512_unpackhi_pd(x[6], x[7]);
+      const __m512d u0 = _mm512_shuffle_f64x2(t0, t2, 0x88);
+      const __m512d u1 = _mm512_shuffle_f64x2(t0, t2, 0xdd);
+      const __m512d u2 = _mm512_shuffle_f64x2(t1, t3, 0x88);
+      const __m512d u3 = _mm512_shuffle_f64x2(t1, t3, 0xdd);
+      const __m512d u4 = _mm512_shuffle_f64x2(t4, t6, 0x88);
+      const __m512d u5 = _mm512_shuffle_f64x2(t4, t6, 0xdd);
+      const __m512d u6 = _mm512_shuffle_f64x2(t5, t7, 0x88);
+      const __m512d u7 = _mm512_shuffle_f64x2(t5, t7, 0xdd);
+      double* d = dst + p * ldd + r0;
+      _mm512_mask_storeu_pd(d + 0 * ldd, mask, _mm512_shuffle_f64x2(u0, u4, 0x88));
+      _mm512_mask_storeu_pd(d + 1 * ldd, mask, _mm512_shuffle_f64x2(u2, u6, 0x88));
+      _mm512_mask_storeu_pd(d + 2 * ldd, mask, _mm512_shuffle_f64x2(u1, u5, 0x88));
+      _mm512_mask_storeu_pd(d + 3 * ldd, mask, _mm512_shuffle_f64x2(u3, u7, 0x88));
+      _mm512_mask_storeu_pd(d + 4 * ldd, mask, _mm512_shuffle_f64x2(u0, u4, 0xdd));
+      _mm512_mask_storeu_pd(d + 5 * ldd, mask, _mm512_shuffle_f64x2(u2, u6, 0xdd));
+      _mm512_mask_storeu_pd(d + 6 * ldd, mask, _mm512_shuffle_f64x2(u1, u5, 0xdd));
+      _mm512_mask_storeu_pd(d + 7 * ldd, mask, _mm512_shuffle_f64x2(u3, u7, 0xdd));
+    }
+    for (; p < kc; p++) {
+      for (ptrdiff_t i = 0; i < cnt; i++) dst[p * ldd + r0 + i] = s[i * ld + p];
+    }
+  }
+}
+
 // Packs rows [i0, i0+mc) × cols [p0, p0+kc) of op(a) into panels of `mr`
 // rows: panel q holds op(a)(i0+q·mr+r, p0+p) at q·mr·kc + p·rows + r,
 // where rows = min(mr, remaining) (the last panel is compact, not padded).
 void PackA(const Gemm& g, ptrdiff_t i0, ptrdiff_t mc, ptrdiff_t p0,
-           ptrdiff_t kc, ptrdiff_t mr, double* out) {
+           ptrdiff_t kc, ptrdiff_t mr, Transposer transpose, double* out) {
   for (ptrdiff_t q = 0; q < mc; q += mr) {
     const ptrdiff_t rows = mc - q < mr ? mc - q : mr;
     double* dst = out + q * kc;
     const double* src = g.a + (i0 + q) * g.rsa + p0 * g.csa;
-    if (g.csa == 1 && rows == mr) {
-      // Rows of a are contiguous: gather one column of the panel from
-      // mr row streams at a time, writing the packed panel in order.
-      const double* s[16];
-      for (ptrdiff_t r = 0; r < mr; r++) s[r] = src + r * g.rsa;
-      for (ptrdiff_t p = 0; p < kc; p++) {
-        double* d = dst + p * mr;
-        for (ptrdiff_t r = 0; r < mr; r++) d[r] = s[r][p];
-      }
-    } else if (g.csa == 1) {
-      for (ptrdiff_t r = 0; r < rows; r++) {
-        const double* s = src + r * g.rsa;
-        for (ptrdiff_t p = 0; p < kc; p++) dst[p * rows + r] = s[p];
-      }
+    if (g.csa == 1) {
+      transpose(src, g.rsa, rows, kc, dst, rows);
     } else {
       for (ptrdiff_t p = 0; p < kc; p++) {
         const double* s = src + p * g.csa;
@@ -81,7 +133,7 @@ void PackA(const Gemm& g, ptrdiff_t i0, ptrdiff_t mc, ptrdiff_t p0,
 // zero-padded on the right: panel q holds op(b)(p0+p, j0+q·nr+j) at
 // q·nr·kc + p·nr + j.
 void PackB(const Gemm& g, ptrdiff_t p0, ptrdiff_t kc, ptrdiff_t j0,
-           ptrdiff_t nc, ptrdiff_t nr, double* out) {
+           ptrdiff_t nc, ptrdiff_t nr, Transposer transpose, double* out) {
   for (ptrdiff_t q = 0; q < nc; q += nr) {
     const ptrdiff_t cols = nc - q < nr ? nc - q : nr;
     double* dst = out + q * kc;
@@ -93,16 +145,20 @@ void PackB(const Gemm& g, ptrdiff_t p0, ptrdiff_t kc, ptrdiff_t j0,
         for (ptrdiff_t j = 0; j < cols; j++) d[j] = s[j];
         for (ptrdiff_t j = cols; j < nr; j++) d[j] = 0.0;
       }
+      continue;
+    }
+    if (g.rsb == 1) {
+      transpose(src, g.csb, cols, kc, dst, nr);
     } else {
       for (ptrdiff_t p = 0; p < kc; p++) {
-        const double* s = src + p * g.rsb;
-        double* d = dst + p * nr;
-        for (ptrdiff_t j = 0; j < cols; j++) d[j] = s[j * g.csb];
-      }
-      if (cols < nr) {
-        for (ptrdiff_t p = 0; p < kc; p++) {
-          for (ptrdiff_t j = cols; j < nr; j++) dst[p * nr + j] = 0.0;
+        for (ptrdiff_t j = 0; j < cols; j++) {
+          dst[p * nr + j] = src[p * g.rsb + j * g.csb];
         }
+      }
+    }
+    if (cols < nr) {
+      for (ptrdiff_t p = 0; p < kc; p++) {
+        for (ptrdiff_t j = cols; j < nr; j++) dst[p * nr + j] = 0.0;
       }
     }
   }
@@ -260,6 +316,7 @@ struct Kernels {
   ptrdiff_t mr;
   ptrdiff_t nr;
   const Tile* tiles;  // tiles[r] handles r rows, 1 ≤ r ≤ mr
+  Transposer transpose;
 };
 
 void Drive(const Kernels& ks, const Gemm& g) {
@@ -281,10 +338,10 @@ void Drive(const Kernels& ks, const Gemm& g) {
     for (ptrdiff_t p0 = 0; p0 < k; p0 += kKc) {
       const ptrdiff_t kc = k - p0 < kKc ? k - p0 : kKc;
       const bool acc = g.accumulate || p0 > 0;
-      PackB(g, p0, kc, j0, nc, nr, bpack);
+      PackB(g, p0, kc, j0, nc, nr, ks.transpose, bpack);
       for (ptrdiff_t i0 = 0; i0 < m; i0 += kMc) {
         const ptrdiff_t mc = m - i0 < kMc ? m - i0 : kMc;
-        PackA(g, i0, mc, p0, kc, mr, apack);
+        PackA(g, i0, mc, p0, kc, mr, ks.transpose, apack);
         for (ptrdiff_t jq = 0; jq < nc; jq += nr) {
           const ptrdiff_t cols = nc - jq < nr ? nc - jq : nr;
           const double* bp = bpack + jq * kc;
@@ -300,9 +357,9 @@ void Drive(const Kernels& ks, const Gemm& g) {
   }
 }
 
-constexpr Kernels kScalar{4, kScalarNr, kScalarTiles};
-constexpr Kernels kAvx2{6, kAvx2Nr, kAvx2Tiles};
-constexpr Kernels kAvx512{12, kAvx512Nr, kAvx512Tiles};
+constexpr Kernels kScalar{4, kScalarNr, kScalarTiles, TransposeScalar};
+constexpr Kernels kAvx2{6, kAvx2Nr, kAvx2Tiles, TransposeScalar};
+constexpr Kernels kAvx512{12, kAvx512Nr, kAvx512Tiles, TransposeAvx512};
 
 Isa Detect() {
   __builtin_cpu_init();
