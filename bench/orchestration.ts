@@ -7,6 +7,8 @@
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+import Database from 'better-sqlite3';
+
 import type { BenchContext } from './context.js';
 import { CLI } from './escape-trial.js';
 import { measure, type Measured } from './measure.js';
@@ -28,7 +30,7 @@ export async function runSweep(
   name: string,
   extra: string[] = [],
   timeoutMs?: number,
-): Promise<Measured & { dbMiB: number }> {
+): Promise<Measured & { dbMiB: number; inFlight: number | null }> {
   const db = join(ctx.tmp, `run-${dbCounter++}.sqlite`);
   const m = await measure(
     process.execPath,
@@ -36,6 +38,7 @@ export async function runSweep(
     { timeoutMs },
   );
   const dbMiB = statSync(db, { throwIfNoEntry: false })?.size ?? 0;
+  const inFlight = m.exitCode === 0 ? trialsInFlight(db) : null;
   for (const suffix of ['', '-wal', '-shm']) {
     rmSync(db + suffix, { force: true });
   }
@@ -44,7 +47,32 @@ export async function runSweep(
     throw new Error(`run ${name} exited ${m.exitCode}: ${why}`);
   }
 
-  return { ...m, dbMiB: dbMiB / 2 ** 20 };
+  return { ...m, dbMiB: dbMiB / 2 ** 20, inFlight };
+}
+
+/**
+ * Trials running at once on average over the run: the trials' own
+ * durations (measured in their threads) over the run's span, from the
+ * database. Unlike the wall-clock speed-up it does not depend on process
+ * startup, and a machine busy with other work slows the trials and the
+ * span alike: an executor that serialised its threads would show about 1
+ * whatever the worker count.
+ */
+function trialsInFlight(file: string): number | null {
+  const db = new Database(file, { readonly: true });
+  try {
+    const row = db.prepare(
+      `SELECT (SELECT sum(duration_ms) FROM trial_results) AS busy,
+              (SELECT 86400000 * (julianday(max(ended_at)) -
+                                  julianday(min(started_at))) FROM runs) AS span`,
+    ).get() as { busy: number | null; span: number | null };
+
+    return row.busy !== null && row.span !== null && row.span > 0
+      ? row.busy / row.span
+      : null;
+  } finally {
+    db.close();
+  }
 }
 
 /**
@@ -158,42 +186,50 @@ function optunaRate(
 
 async function workerScaling(ctx: BenchContext, s: Section): Promise<void> {
   const rounds = ctx.quick ? 1 : 3;
-  const [name, trials] = ctx.quick
-    ? ['cpu-bound-small', 8]
-    : ['cpu-bound', 24];
+  const [name, trials, steps] = ctx.quick
+    ? ['cpu-bound-small', 8, '3,000']
+    : ['cpu-bound', 24, '12,000'];
   const walls: Record<string, number[]> = { '1': [], '2': [] };
   const cpu: Record<string, number[]> = { '1': [], '2': [] };
+  const inFlight: Record<string, number[]> = { '1': [], '2': [] };
   for (let r = 0; r < rounds; r++) {
     for (const workers of ['1', '2']) {
       const m = await runSweep(ctx, name, ['--workers', workers]);
       walls[workers].push(m.wallMs / 1000);
       cpu[workers].push(m.cpuPercent ?? Number.NaN);
+      inFlight[workers].push(m.inFlight ?? Number.NaN);
     }
   }
   const one = median(walls['1']);
   const two = median(walls['2']);
   const share = (w: string) => `${fmt(median(cpu[w]))} %`;
+  const flight = (w: string) => fmt(median(inFlight[w]));
   const headroom = await twoCoreHeadroom();
   s.tables.push({
     headers: [
-      `CPU-bound sweep (${trials} trials × 3,000 steps, median of ` +
+      `CPU-bound sweep (${trials} trials × ${steps} steps, median of ` +
         `${rounds})`,
       'wall s',
       'CPU share',
+      'trials in flight',
     ],
     rows: [
-      ['1 worker', fmt(one), share('1')],
-      ['2 workers', fmt(two), share('2')],
-      ['speed-up 1 → 2', fmtRatio(one / two), ''],
-      ['two plain busy threads (calibration)', '—', `${fmt(headroom)} %`],
+      ['1 worker', fmt(one), share('1'), flight('1')],
+      ['2 workers', fmt(two), share('2'), flight('2')],
+      ['speed-up 1 → 2', fmtRatio(one / two), '', ''],
+      ['two plain busy threads (calibration)', '—', `${fmt(headroom)} %`, ''],
     ],
-    numeric: [false, true, true],
+    numeric: [false, true, true, true],
   });
   s.footnotes.push(
     'CPU share = (user + system time) / wall time of the whole process ' +
       '(GNU time): ideal is about 100 % with one worker and 200 % with ' +
       'two. The calibration row is two busy-looping worker threads and ' +
       'nothing else: 200 % means two free cores, about 100 % means other ' +
-      'work held one of them, and then no speed-up can show.',
+      'work held one of them, and then no speed-up can show. Trials in ' +
+      'flight = the trials\' own durations (timed in their threads) summed ' +
+      'over the span of the run in the database: how many ran at once on ' +
+      'average, whatever the load and without process startup; an ' +
+      'executor that serialised its threads would show about 1.',
   );
 }
