@@ -1,11 +1,14 @@
 /**
  * Figure 5: dashboard overhead. The same sweep through `run` in a tmux
  * pseudo-terminal with the dashboard, and with `--no-tui`, both in tmux
- * so the terminal is the only difference. Measured only when
+ * so the terminal is the only difference. The two modes alternate, and
+ * which goes first alternates from round to round, so a burst of outside
+ * load or a warming disk cache hits both alike. Measured only when
  * src/dash exports `startDashboard` and `run` uses it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -15,7 +18,7 @@ import type { BenchContext } from './context.js';
 import { CLI } from './escape-trial.js';
 import { ROOT } from './python.js';
 import { section, type Section } from './report.js';
-import { fmt, fmtRatio, median } from './stats.js';
+import { fmt, fmtRatio, median, spread } from './stats.js';
 
 const DASH = join(ROOT, 'dist', 'src', 'dash', 'start.js');
 const RUN = join(ROOT, 'dist', 'src', 'cli', 'commands', 'run.js');
@@ -55,7 +58,8 @@ function sweepComplete(db: string): boolean {
 /**
  * Runs `run` in a detached 160×48 tmux session and returns the seconds
  * until it exited, and whether it had to be told to quit (`q`) after
- * the sweep was complete.
+ * the sweep was complete. Its standard error goes to a file, quoted when
+ * the run fails (tmux drops the pane, and with it the message).
  */
 async function runInTmux(
   ctx: BenchContext,
@@ -64,11 +68,12 @@ async function runInTmux(
 ): Promise<{ seconds: number; pressedQuit: boolean }> {
   const db = join(ctx.tmp, `dash-${tag}.sqlite`);
   const marker = join(ctx.tmp, `dash-${tag}.exit`);
+  const log = join(ctx.tmp, `dash-${tag}.err`);
   const session = `sharpsweep-bench-${process.pid}-${tag}`;
   const command = [
     'start=$(date +%s.%N);',
     `'${process.execPath}' '${CLI}' run '${sweepFile(ctx.quick)}'`,
-    `--db '${db}' ${extra.join(' ')};`,
+    `--db '${db}' ${extra.join(' ')} 2> '${log}';`,
     `echo "$? $start $(date +%s.%N)" > '${marker}'`,
   ].join(' ');
   tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '48', command);
@@ -90,10 +95,14 @@ async function runInTmux(
   for (const suffix of ['', '-wal', '-shm']) {
     rmSync(db + suffix, { force: true });
   }
+  const errors = existsSync(log) ? readFileSync(log, 'utf8').trim() : '';
+  rmSync(log, { force: true });
   if (!existsSync(marker)) throw new Error(`${tag}: no exit within 300 s`);
   const [code, start, end] = readFileSync(marker, 'utf8').trim().split(' ');
   rmSync(marker);
-  if (code !== '0') throw new Error(`${tag}: run exited ${code}`);
+  if (code !== '0') {
+    throw new Error(`${tag}: run exited ${code}: ${errors.slice(-2000)}`);
+  }
 
   return { seconds: Number(end) - Number(start), pressedQuit };
 }
@@ -109,31 +118,59 @@ export async function dashboardSection(ctx: BenchContext): Promise<Section> {
     return s;
   }
 
-  const rounds = ctx.quick ? 1 : 3;
+  // A few percent is the effect to see: single runs on a shared two-core
+  // machine vary by more than that, so take enough pairs for a median.
+  const rounds = ctx.quick ? 3 : 7;
   const plain: number[] = [];
   const dash: number[] = [];
+  const ratios: number[] = [];
+  const loadBefore = loadavg()[0];
   let pressed = false;
   for (let r = 0; r < rounds; r++) {
-    plain.push((await runInTmux(ctx, `plain-${r}`, ['--no-tui'])).seconds);
-    const d = await runInTmux(ctx, `tui-${r}`, []);
-    dash.push(d.seconds);
-    pressed ||= d.pressedQuit;
+    const runPlain = async () =>
+      plain.push((await runInTmux(ctx, `plain-${r}`, ['--no-tui'])).seconds);
+    const runDash = async () => {
+      const d = await runInTmux(ctx, `tui-${r}`, []);
+      dash.push(d.seconds);
+      pressed ||= d.pressedQuit;
+    };
+    if (r % 2 === 0) {
+      await runPlain();
+      await runDash();
+    } else {
+      await runDash();
+      await runPlain();
+    }
+    ratios.push(dash[r] / plain[r]);
   }
   const p = median(plain);
   const d = median(dash);
+  const paired = median(ratios);
   s.notes.push(
     `\`run bench/sweeps/${ctx.quick ? 'dashboard-small' : 'dashboard'}` +
-      '.yaml` in a 160×48 tmux terminal, both modes, ' +
-      `median of ${rounds}, process wall time.`,
+      '.yaml` in a 160×48 tmux terminal, both modes, process wall time: ' +
+      `${rounds} rounds, each running both modes back to back (the order ` +
+      'alternating between rounds); medians over the rounds. ' +
+      `1-minute load average ${fmt(loadBefore)} before, ` +
+      `${fmt(loadavg()[0])} after (2 cores).`,
   );
   s.tables.push({
-    headers: ['mode', 'wall s', 'overhead'],
+    headers: ['mode', 'median s', 'min s', 'max s', 'spread', 'overhead'],
     rows: [
-      ['--no-tui', fmt(p), ''],
-      ['dashboard', fmt(d), `${fmt((d / p - 1) * 100)} % (${fmtRatio(d / p)})`],
+      ['--no-tui', fmt(p), fmt(Math.min(...plain)), fmt(Math.max(...plain)),
+        `${fmt(spread(plain) * 100)} %`, ''],
+      ['dashboard', fmt(d), fmt(Math.min(...dash)), fmt(Math.max(...dash)),
+        `${fmt(spread(dash) * 100)} %`,
+        `${fmt((d / p - 1) * 100)} % (${fmtRatio(d / p)})`],
     ],
-    numeric: [false, true, false],
+    numeric: [false, true, true, true, true, false],
   });
+  s.footnotes.push(
+    'Overhead of the medians; the median of the per-round ratios ' +
+      `(dashboard / --no-tui of the same round) is ${fmt((paired - 1) * 100)} %.` +
+      ` All runs, s: --no-tui ${plain.map(fmt).join(', ')}; ` +
+      `dashboard ${dash.map(fmt).join(', ')}.`,
+  );
   if (pressed) {
     s.footnotes.push(
       'The dashboard stayed open after the sweep finished; the bench ' +

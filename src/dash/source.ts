@@ -39,25 +39,61 @@ const LANES: Record<DashMethod, number> = {
   count: 2,
 };
 
+export interface SourceOptions {
+  /**
+   * Inside `sharpsweep run`, whose workers keep both cores busy: the
+   * cheap counters query runs on this thread (a few rows, well under a
+   * millisecond), and the views' queries share one data thread, started
+   * only when a view first needs it, instead of three.
+   */
+  embedded?: boolean;
+}
+
 /*
  * LIMITATION: a query cannot be cancelled (better-sqlite3 has no
  * interrupt), so an aggregate started by a view the user has left still
  * runs to its end and delays the next one on its lane.
  */
-export function createSource(path: string): DashSource {
+export function createSource(
+  path: string,
+  options: SourceOptions = {},
+): DashSource {
   const worker = new URL('./data-worker.js', import.meta.url);
   if (worker.protocol !== 'file:' || !existsSync(fileURLToPath(worker))) {
     return inlineSource(path);
   }
 
-  const lanes = [0, 1, 2].map(() => workerSource(path, worker));
+  const counters = options.embedded ? inlineSource(path) : null;
+  // Each data thread starts on its first call: a dashboard that only
+  // ever shows the overview starts none beyond the counters' one.
+  const lanes = (options.embedded ? [0] : [0, 1, 2]).map(() =>
+    lazy(() => workerSource(path, worker)));
+  let closed = false;
   return {
     call(method, ...args) {
-      return lanes[LANES[method]].call(method, ...args);
+      if (closed) return Promise.resolve(closedReply());
+      if (counters !== null && method === 'sweeps') {
+        return counters.call(method, ...args);
+      }
+      const lane = lanes[Math.min(LANES[method], lanes.length - 1)];
+      return lane.get().call(method, ...args);
     },
     close() {
+      closed = true;
+      counters?.close();
       for (const lane of lanes) lane.close();
     },
+  };
+}
+
+function lazy(start: () => DashSource): {
+  get(): DashSource;
+  close(): void;
+} {
+  let source: DashSource | null = null;
+  return {
+    get: () => (source ??= start()),
+    close: () => source?.close(),
   };
 }
 

@@ -2,10 +2,14 @@
  * Mounting the dashboard on a terminal: for `sharpsweep dash`, and for
  * `sharpsweep run`, which embeds it while its workers compute.
  */
-import { render } from 'ink';
+import { render, renderToString } from 'ink';
 
 import { Dashboard } from './components/dashboard.js';
+import { SweepBlock } from './components/overview.js';
+import type { ProgressFeed } from './feed.js';
+import { RateTracker } from './progress.js';
 import { createSource } from './source.js';
+import type { SweepInfo } from './types.js';
 
 export interface DashboardOptions {
   dbPath: string;
@@ -18,6 +22,13 @@ export interface DashboardOptions {
   onStop?: () => void;
   /** …and a second Ctrl-C asks to quit now. */
   onForceStop?: () => void;
+  /**
+   * Given by the run that embeds the dashboard: its progress in memory.
+   * The dashboard then redraws about twice a second, reads the database
+   * less often and starts its data thread only for views that need one,
+   * leaving the cores to the run's workers.
+   */
+  feed?: ProgressFeed;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
 }
@@ -26,17 +37,32 @@ export interface DashboardHandle {
   /** Resolves once the dashboard is gone (quit, or `unmount`). */
   waitUntilExit(): Promise<void>;
   unmount(): void;
+  /**
+   * The end of the embedding run: takes the dashboard down at once and,
+   * on a terminal, leaves the run's sweep as the overview last showed it
+   * (read afresh, so at 100 %) as the terminal's last output. Resolves
+   * once the terminal is handed back.
+   */
+  finish(): Promise<void>;
 }
 
 /** The alternate screen keeps the user's scrollback as it was. */
 const ENTER_ALT_SCREEN = '\u001b[?1049h';
 const LEAVE_ALT_SCREEN = '\u001b[?1049l';
 
+/** Redraws per second inside a run: enough for counters and a clock. */
+const EMBEDDED_FPS = 4;
+/** Database reads of the counters inside a run (the feed is fresher). */
+const EMBEDDED_POLL_MS = 2_000;
+const EMBEDDED_FEED_MS = 500;
+
 export function startDashboard(options: DashboardOptions): DashboardHandle {
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
-  const source = createSource(options.dbPath);
+  const embedded = options.feed !== undefined;
+  const source = createSource(options.dbPath, { embedded });
   const fullScreen = stdout.isTTY === true;
+  let shown: SweepInfo[] = [];
 
   if (fullScreen) stdout.write(ENTER_ALT_SCREEN);
   const instance = render(
@@ -45,16 +71,30 @@ export function startDashboard(options: DashboardOptions): DashboardHandle {
       sweep={options.sweep}
       onStop={options.onStop}
       onForceStop={options.onForceStop}
+      feed={options.feed}
+      {...(embedded
+        ? { pollMs: EMBEDDED_POLL_MS, feedMs: EMBEDDED_FEED_MS }
+        : {})}
+      onSweeps={(sweeps) => {
+        shown = sweeps;
+      }}
     />,
-    { stdout, stdin, exitOnCtrlC: false, patchConsole: true },
+    {
+      stdout,
+      stdin,
+      exitOnCtrlC: false,
+      patchConsole: true,
+      ...(embedded ? { maxFps: EMBEDDED_FPS } : {}),
+    },
   );
 
   let finished = false;
+  let lastWords = '';
   const finish = () => {
     if (finished) return;
     finished = true;
     source.close();
-    if (fullScreen) stdout.write(LEAVE_ALT_SCREEN);
+    if (fullScreen) stdout.write(LEAVE_ALT_SCREEN + lastWords);
   };
   const exited = instance.waitUntilExit().then(finish, (error: unknown) => {
     finish();
@@ -65,6 +105,22 @@ export function startDashboard(options: DashboardOptions): DashboardHandle {
     waitUntilExit: () => exited.then(() => undefined),
     unmount() {
       instance.unmount();
+    },
+    async finish() {
+      // The run has stored everything by now: the database is final.
+      const fresh = await source.call('sweeps');
+      const final = (fresh.ok ? fresh.value : shown)
+        .find((s) => s.name === options.sweep);
+      if (final !== undefined) {
+        const width = stdout.columns || 80;
+        lastWords = renderToString(
+          <SweepBlock sweep={final} isSelected={false}
+            rates={new RateTracker()} now={Date.now()} width={width} />,
+          { columns: width },
+        ) + '\n';
+      }
+      instance.unmount();
+      await exited;
     },
   };
 }

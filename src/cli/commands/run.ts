@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 
 import { OptionError } from '../../errors.js';
 import { loadSweepFile } from '../../plan/index.js';
@@ -141,15 +140,24 @@ export const runCommand: Command = {
 
     const useTui =
       !values['no-tui'] && process.stdout.isTTY && process.stdin.isTTY;
-    dashboard = useTui
-      ? await openDashboard(dbPath, plan.name, () => controller.abort(), forceStop)
+    // The workers start computing while the dashboard loads: Ink and React
+    // take a few hundred milliseconds to import, which the run need not wait
+    // for.
+    const opening = useTui
+      ? openDashboard(dbPath, plan.name, () => controller.abort(), forceStop)
       : undefined;
-    const printer = dashboard ? undefined : new ProgressPrinter(plan.name);
+    void opening?.then((opened) => {
+      dashboard = opened;
+    }, () => {});
+    const printer = opening ? undefined : new ProgressPrinter(plan.name);
 
     try {
-      const onProgress = (progress: RunProgress) => printer?.update(progress);
-      const report = redisUrl
-        ? await (await import('../../run/distributed/index.js')).runDistributed(
+      const onProgress = (progress: RunProgress) => {
+        printer?.update(progress);
+        dashboard?.feed.set(progress);
+      };
+      const work = redisUrl
+        ? (await import('../../run/distributed/index.js')).runDistributed(
             plan,
             sweepId,
             writer,
@@ -161,25 +169,34 @@ export const runCommand: Command = {
               signal: controller.signal,
               onProgress,
               onNotice: (message) => {
-                if (!dashboard) process.stderr.write(`${message}\n`);
+                if (!opening) process.stderr.write(`${message}\n`);
               },
             },
           )
-        : await runLocal(plan, sweepId, writer, {
+        : runLocal(plan, sweepId, writer, {
             workers,
             signal: controller.signal,
             trialTimeoutMs,
             workerMemoryMb,
             onProgress,
           });
+      // A run that fails must not leave the terminal in the dashboard.
+      const report = await work.catch(async (error: unknown) => {
+        const opened = await opening?.catch(() => undefined);
+        opened?.unmount();
+        await opened?.waitUntilExit();
+        throw error;
+      });
       writer.close();
-      if (dashboard) {
-        // Let the last frame (100%) be seen, then hand the terminal back.
-        await delay(controller.signal.aborted ? 0 : 1_500);
-        dashboard.unmount();
-        await dashboard.waitUntilExit();
+      if (opening) {
+        const opened = await opening;
+        opened.feed.set(report.progress);
+        // No pause: the final frame is left on the terminal instead, as
+        // its last output before the summary.
+        await opened.finish();
+      } else {
+        new ProgressPrinter(plan.name).finish(report.progress);
       }
-      new ProgressPrinter(plan.name).finish(report.progress);
 
       if (report.status === 'stopped') {
         process.stderr.write(
@@ -206,10 +223,17 @@ async function openDashboard(
 ) {
   // Ink draws nothing when CI is set; here a person is watching a terminal.
   delete process.env.CI;
+  // React's development build checks and warns at every render, several
+  // times slower; it is for developing components, not for watching runs.
+  process.env.NODE_ENV ??= 'production';
   // Loaded only on a terminal: plain runs do not pay for Ink and React.
-  const { startDashboard } = await import('../../dash/start.js');
+  const [{ startDashboard }, { ProgressFeed }] = await Promise.all([
+    import('../../dash/start.js'),
+    import('../../dash/feed.js'),
+  ]);
+  const feed = new ProgressFeed(sweep);
 
-  return startDashboard({ dbPath, sweep, onStop, onForceStop });
+  return { feed, ...startDashboard({ dbPath, sweep, onStop, onForceStop, feed }) };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { Box, useApp, useInput, type Key } from 'ink';
-import { useEffect, useRef, type Dispatch } from 'react';
+import { useEffect, useRef, useState, type Dispatch } from 'react';
+
+import { withFeed, type FeedProgress, type ProgressFeed } from '../feed.js';
 
 import { useDashState } from '../hooks/use-dash-state.js';
 import { useListKeys } from '../hooks/use-list-keys.js';
@@ -29,8 +31,20 @@ export interface DashboardProps {
   onStop?: () => void;
   /** The second Ctrl-C of a run. */
   onForceStop?: () => void;
-  /** How often the sweep counters are read; at least twice a second. */
+  /**
+   * How often the sweep counters are read from the database; at least
+   * twice a second when nothing else keeps them fresh.
+   */
   pollMs?: number;
+  /**
+   * The embedding run's own progress, in memory: its sweep's counters
+   * come from here, read every `feedMs`, and the database can be polled
+   * less often.
+   */
+  feed?: ProgressFeed;
+  feedMs?: number;
+  /** Called with the sweeps as shown, after every change. */
+  onSweeps?: (sweeps: SweepInfo[]) => void;
 }
 
 const HINTS = {
@@ -52,11 +66,21 @@ export function Dashboard(props: DashboardProps) {
 
   const sweepsLive = useLive(() => source.call('sweeps'), 'sweeps', 0,
     { everyMs: pollMs });
-  const sweeps = sweepsLive.value ?? [];
+  const progress = useFeed(props.feed, props.feedMs ?? 500);
+  const sweeps = withFeed(sweepsLive.value ?? [], props.feed, progress);
+  const onSweeps = props.onSweeps;
+  useEffect(() => {
+    onSweeps?.(sweeps);
+  });
   const rates = useRef(new RateTracker()).current;
   useEffect(() => {
     for (const s of sweepsLive.value ?? []) rates.add(s.id, s.done, Date.now());
   }, [sweepsLive.value, rates]);
+  useEffect(() => {
+    for (const s of sweeps) rates.add(s.id, s.done, Date.now());
+    // Only the in-memory counters are new here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [progress]);
   const preselected = usePreselect(props.sweep, sweeps, dispatch);
 
   const sweep = sweeps[Math.min(state.sweepRow, sweeps.length - 1)] ?? null;
@@ -165,6 +189,31 @@ function OverviewPane(props: OverviewPaneProps) {
     <Overview sweeps={sweeps} selected={state.sweepRow} rates={props.rates}
       now={Date.now()} width={props.width} height={props.height} />
   );
+}
+
+/**
+ * The run's progress as of the last look: checked every `everyMs`, and a
+ * redraw only when it changed.
+ */
+function useFeed(
+  feed: ProgressFeed | undefined,
+  everyMs: number,
+): FeedProgress | null {
+  const [progress, setProgress] = useState(() => feed?.get() ?? null);
+  useEffect(() => {
+    if (feed === undefined) return;
+    let seen = -1;
+    const look = () => {
+      if (feed.version === seen) return;
+      seen = feed.version;
+      setProgress(feed.get());
+    };
+    look();
+    const timer = setInterval(look, everyMs);
+    return () => clearInterval(timer);
+  }, [feed, everyMs]);
+
+  return progress;
 }
 
 /**

@@ -64,12 +64,16 @@ export function Overview(props: OverviewProps) {
   );
 }
 
-interface BlockProps extends OverviewProps {
+interface BlockProps {
   sweep: SweepInfo;
   isSelected: boolean;
+  rates: RateTracker;
+  now: number;
+  width: number;
 }
 
-function SweepBlock({ sweep, isSelected, rates, now, width }: BlockProps) {
+/** One sweep's three lines; also the frame a run leaves on its terminal. */
+export function SweepBlock({ sweep, isSelected, rates, now, width }: BlockProps) {
   const stats = sweepStats(sweep, rates.rate(sweep.id, now), now);
   const run = sweep.run;
   const workers = run !== null && stats.state === 'running'
