@@ -224,30 +224,23 @@ __attribute__((target("avx2,fma"))) void TileAvx2(
     bp += kAvx2Nr;
   }
   const __m256d va = _mm256_set1_pd(alpha);
-  if (cols == kAvx2Nr) {
+  // Lane masks for a partial last column tile (all ones when cols = 8);
+  // storing under masks keeps the accumulators in registers.
+  const __m256i lane = _mm256_set_epi64x(3, 2, 1, 0);
+  const __m256i m0 = _mm256_cmpgt_epi64(_mm256_set1_epi64x(cols), lane);
+  const __m256i m1 = _mm256_cmpgt_epi64(_mm256_set1_epi64x(cols - 4), lane);
 #pragma GCC unroll 8
-    for (int r = 0; r < R; r++) {
-      double* cr = c + r * ldc;
-      if (acc) {
-        _mm256_storeu_pd(cr, _mm256_fmadd_pd(va, t0[r], _mm256_loadu_pd(cr)));
-        _mm256_storeu_pd(cr + 4,
-                         _mm256_fmadd_pd(va, t1[r], _mm256_loadu_pd(cr + 4)));
-      } else {
-        _mm256_storeu_pd(cr, _mm256_mul_pd(va, t0[r]));
-        _mm256_storeu_pd(cr + 4, _mm256_mul_pd(va, t1[r]));
-      }
-    }
-  } else {
-    alignas(32) double t[R][kAvx2Nr];
-    for (int r = 0; r < R; r++) {
-      _mm256_store_pd(t[r], t0[r]);
-      _mm256_store_pd(t[r] + 4, t1[r]);
-    }
-    for (int r = 0; r < R; r++) {
-      double* cr = c + r * ldc;
-      for (ptrdiff_t j = 0; j < cols; j++) {
-        cr[j] = acc ? cr[j] + alpha * t[r][j] : alpha * t[r][j];
-      }
+  for (int r = 0; r < R; r++) {
+    double* cr = c + r * ldc;
+    if (acc) {
+      _mm256_maskstore_pd(
+          cr, m0, _mm256_fmadd_pd(va, t0[r], _mm256_maskload_pd(cr, m0)));
+      _mm256_maskstore_pd(
+          cr + 4, m1,
+          _mm256_fmadd_pd(va, t1[r], _mm256_maskload_pd(cr + 4, m1)));
+    } else {
+      _mm256_maskstore_pd(cr, m0, _mm256_mul_pd(va, t0[r]));
+      _mm256_maskstore_pd(cr + 4, m1, _mm256_mul_pd(va, t1[r]));
     }
   }
 }
@@ -310,6 +303,231 @@ constexpr Tile kAvx512Tiles[] = {
     TileAvx512<8>,   TileAvx512<9>,  TileAvx512<10>, TileAvx512<11>,
     TileAvx512<12>};
 
+// ------------------------------------------------- matrix-vector shapes
+//
+// With one row or one column the product is a set of dot products or a
+// combination of rows: no operand is reused, so packing and 16-wide tiles
+// only add work. The bodies are compiled once per instruction set by
+// inlining them into the target-attributed wrappers below.
+
+inline double Put(double old, double alpha, double sum, bool acc) {
+  return acc ? old + alpha * sum : alpha * sum;
+}
+
+// out[r] (+)= alpha · Σ_p x[r·ldx + p] · y[p], for r < rows.
+__attribute__((always_inline)) inline void DotsBody(
+    double* out, const double* x, ptrdiff_t ldx, ptrdiff_t rows,
+    const double* y, ptrdiff_t k, double alpha, bool acc) {
+  ptrdiff_t r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const double* x0 = x + r * ldx;
+    const double* x1 = x0 + ldx;
+    const double* x2 = x1 + ldx;
+    const double* x3 = x2 + ldx;
+    double s0[8] = {}, s1[8] = {}, s2[8] = {}, s3[8] = {};
+    ptrdiff_t p = 0;
+    for (; p + 8 <= k; p += 8) {
+      for (int l = 0; l < 8; l++) {
+        const double v = y[p + l];
+        s0[l] += x0[p + l] * v;
+        s1[l] += x1[p + l] * v;
+        s2[l] += x2[p + l] * v;
+        s3[l] += x3[p + l] * v;
+      }
+    }
+    double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    for (int l = 0; l < 8; l++) {
+      t0 += s0[l];
+      t1 += s1[l];
+      t2 += s2[l];
+      t3 += s3[l];
+    }
+    for (; p < k; p++) {
+      t0 += x0[p] * y[p];
+      t1 += x1[p] * y[p];
+      t2 += x2[p] * y[p];
+      t3 += x3[p] * y[p];
+    }
+    out[r] = Put(out[r], alpha, t0, acc);
+    out[r + 1] = Put(out[r + 1], alpha, t1, acc);
+    out[r + 2] = Put(out[r + 2], alpha, t2, acc);
+    out[r + 3] = Put(out[r + 3], alpha, t3, acc);
+  }
+  for (; r < rows; r++) {
+    const double* x0 = x + r * ldx;
+    double s0[8] = {};
+    ptrdiff_t p = 0;
+    for (; p + 8 <= k; p += 8) {
+      for (int l = 0; l < 8; l++) s0[l] += x0[p + l] * y[p + l];
+    }
+    double t0 = 0;
+    for (int l = 0; l < 8; l++) t0 += s0[l];
+    for (; p < k; p++) t0 += x0[p] * y[p];
+    out[r] = Put(out[r], alpha, t0, acc);
+  }
+}
+
+// out[j] (+)= alpha · Σ_p x[p·incx] · rows[p·ld + j], for j < len: four
+// rows per pass over a block of out that stays in L1.
+__attribute__((always_inline)) inline void RowsBody(
+    double* __restrict out, ptrdiff_t len, const double* __restrict rows,
+    ptrdiff_t ld, const double* x, ptrdiff_t incx, ptrdiff_t k, double alpha,
+    bool acc) {
+  constexpr ptrdiff_t kBlock = 1024;
+  for (ptrdiff_t j0 = 0; j0 < len; j0 += kBlock) {
+    const ptrdiff_t nb = len - j0 < kBlock ? len - j0 : kBlock;
+    double* __restrict o = out + j0;
+    if (!acc) {
+      for (ptrdiff_t j = 0; j < nb; j++) o[j] = 0.0;
+    }
+    ptrdiff_t p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const double c0 = alpha * x[p * incx];
+      const double c1 = alpha * x[(p + 1) * incx];
+      const double c2 = alpha * x[(p + 2) * incx];
+      const double c3 = alpha * x[(p + 3) * incx];
+      const double* __restrict y0 = rows + p * ld + j0;
+      const double* __restrict y1 = y0 + ld;
+      const double* __restrict y2 = y1 + ld;
+      const double* __restrict y3 = y2 + ld;
+      for (ptrdiff_t j = 0; j < nb; j++) {
+        o[j] += c0 * y0[j] + c1 * y1[j] + c2 * y2[j] + c3 * y3[j];
+      }
+    }
+    for (; p < k; p++) {
+      const double c0 = alpha * x[p * incx];
+      const double* __restrict y0 = rows + p * ld + j0;
+      for (ptrdiff_t j = 0; j < nb; j++) o[j] += c0 * y0[j];
+    }
+  }
+}
+
+using DotsFn = void (*)(double*, const double*, ptrdiff_t, ptrdiff_t,
+                        const double*, ptrdiff_t, double, bool);
+using RowsFn = void (*)(double*, ptrdiff_t, const double*, ptrdiff_t,
+                        const double*, ptrdiff_t, ptrdiff_t, double, bool);
+
+void DotsScalar(double* out, const double* x, ptrdiff_t ldx, ptrdiff_t rows,
+                const double* y, ptrdiff_t k, double alpha, bool acc) {
+  DotsBody(out, x, ldx, rows, y, k, alpha, acc);
+}
+__attribute__((target("avx2,fma"))) inline double Sum4(__m256d v) {
+  const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(v),
+                               _mm256_extractf128_pd(v, 1));
+  return _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+}
+
+__attribute__((target("avx2,fma"))) void DotsAvx2(
+    double* out, const double* x, ptrdiff_t ldx, ptrdiff_t rows,
+    const double* y, ptrdiff_t k, double alpha, bool acc) {
+  const ptrdiff_t k4 = k & ~ptrdiff_t(3);
+  ptrdiff_t r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const double* x0 = x + r * ldx;
+    const double* x1 = x0 + ldx;
+    const double* x2 = x1 + ldx;
+    const double* x3 = x2 + ldx;
+    __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+    for (ptrdiff_t p = 0; p < k4; p += 4) {
+      const __m256d v = _mm256_loadu_pd(y + p);
+      s0 = _mm256_fmadd_pd(_mm256_loadu_pd(x0 + p), v, s0);
+      s1 = _mm256_fmadd_pd(_mm256_loadu_pd(x1 + p), v, s1);
+      s2 = _mm256_fmadd_pd(_mm256_loadu_pd(x2 + p), v, s2);
+      s3 = _mm256_fmadd_pd(_mm256_loadu_pd(x3 + p), v, s3);
+    }
+    double t0 = Sum4(s0), t1 = Sum4(s1), t2 = Sum4(s2), t3 = Sum4(s3);
+    for (ptrdiff_t p = k4; p < k; p++) {
+      t0 += x0[p] * y[p];
+      t1 += x1[p] * y[p];
+      t2 += x2[p] * y[p];
+      t3 += x3[p] * y[p];
+    }
+    out[r] = Put(out[r], alpha, t0, acc);
+    out[r + 1] = Put(out[r + 1], alpha, t1, acc);
+    out[r + 2] = Put(out[r + 2], alpha, t2, acc);
+    out[r + 3] = Put(out[r + 3], alpha, t3, acc);
+  }
+  for (; r < rows; r++) {
+    const double* x0 = x + r * ldx;
+    __m256d s0 = _mm256_setzero_pd(), s1 = s0;
+    ptrdiff_t p = 0;
+    for (; p + 8 <= k; p += 8) {
+      s0 = _mm256_fmadd_pd(_mm256_loadu_pd(x0 + p), _mm256_loadu_pd(y + p), s0);
+      s1 = _mm256_fmadd_pd(_mm256_loadu_pd(x0 + p + 4),
+                           _mm256_loadu_pd(y + p + 4), s1);
+    }
+    double t0 = Sum4(_mm256_add_pd(s0, s1));
+    for (; p < k; p++) t0 += x0[p] * y[p];
+    out[r] = Put(out[r], alpha, t0, acc);
+  }
+}
+
+__attribute__((target("avx512f"))) void DotsAvx512(
+    double* out, const double* x, ptrdiff_t ldx, ptrdiff_t rows,
+    const double* y, ptrdiff_t k, double alpha, bool acc) {
+  const ptrdiff_t k8 = k & ~ptrdiff_t(7);
+  const __mmask8 tail = __mmask8((1u << (k & 7)) - 1u);
+  ptrdiff_t r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const double* x0 = x + r * ldx;
+    const double* x1 = x0 + ldx;
+    const double* x2 = x1 + ldx;
+    const double* x3 = x2 + ldx;
+    __m512d s0 = _mm512_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+    for (ptrdiff_t p = 0; p < k8; p += 8) {
+      const __m512d v = _mm512_loadu_pd(y + p);
+      s0 = _mm512_fmadd_pd(_mm512_loadu_pd(x0 + p), v, s0);
+      s1 = _mm512_fmadd_pd(_mm512_loadu_pd(x1 + p), v, s1);
+      s2 = _mm512_fmadd_pd(_mm512_loadu_pd(x2 + p), v, s2);
+      s3 = _mm512_fmadd_pd(_mm512_loadu_pd(x3 + p), v, s3);
+    }
+    if (tail != 0) {
+      const __m512d v = _mm512_maskz_loadu_pd(tail, y + k8);
+      s0 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, x0 + k8), v, s0);
+      s1 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, x1 + k8), v, s1);
+      s2 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, x2 + k8), v, s2);
+      s3 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, x3 + k8), v, s3);
+    }
+    out[r] = Put(out[r], alpha, _mm512_reduce_add_pd(s0), acc);
+    out[r + 1] = Put(out[r + 1], alpha, _mm512_reduce_add_pd(s1), acc);
+    out[r + 2] = Put(out[r + 2], alpha, _mm512_reduce_add_pd(s2), acc);
+    out[r + 3] = Put(out[r + 3], alpha, _mm512_reduce_add_pd(s3), acc);
+  }
+  for (; r < rows; r++) {
+    const double* x0 = x + r * ldx;
+    __m512d s0 = _mm512_setzero_pd(), s1 = s0;
+    ptrdiff_t p = 0;
+    for (; p + 16 <= k; p += 16) {
+      s0 = _mm512_fmadd_pd(_mm512_loadu_pd(x0 + p), _mm512_loadu_pd(y + p), s0);
+      s1 = _mm512_fmadd_pd(_mm512_loadu_pd(x0 + p + 8),
+                           _mm512_loadu_pd(y + p + 8), s1);
+    }
+    for (; p < k; p += 8) {
+      const __mmask8 m =
+          k - p >= 8 ? __mmask8(0xff) : __mmask8((1u << (k - p)) - 1u);
+      s0 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(m, x0 + p),
+                           _mm512_maskz_loadu_pd(m, y + p), s0);
+    }
+    out[r] = Put(out[r], alpha, _mm512_reduce_add_pd(_mm512_add_pd(s0, s1)), acc);
+  }
+}
+
+void RowsScalar(double* out, ptrdiff_t len, const double* rows, ptrdiff_t ld,
+                const double* x, ptrdiff_t incx, ptrdiff_t k, double alpha,
+                bool acc) {
+  RowsBody(out, len, rows, ld, x, incx, k, alpha, acc);
+}
+__attribute__((target("avx2,fma"))) void RowsAvx2(
+    double* out, ptrdiff_t len, const double* rows, ptrdiff_t ld,
+    const double* x, ptrdiff_t incx, ptrdiff_t k, double alpha, bool acc) {
+  RowsBody(out, len, rows, ld, x, incx, k, alpha, acc);
+}
+__attribute__((target("avx512f"))) void RowsAvx512(
+    double* out, ptrdiff_t len, const double* rows, ptrdiff_t ld,
+    const double* x, ptrdiff_t incx, ptrdiff_t k, double alpha, bool acc) {
+  RowsBody(out, len, rows, ld, x, incx, k, alpha, acc);
+}
+
 // ---------------------------------------------------------------- driver
 
 struct Kernels {
@@ -317,7 +535,31 @@ struct Kernels {
   ptrdiff_t nr;
   const Tile* tiles;  // tiles[r] handles r rows, 1 ≤ r ≤ mr
   Transposer transpose;
+  DotsFn dots;
+  RowsFn rows;
 };
+
+// One row or one column of output: dot products or a row combination.
+// Returns false for layouts these paths do not cover.
+bool Vector(const Kernels& ks, const Gemm& g) {
+  if (g.n == 1 && g.csa == 1 && g.rsb == 1) {  // c[i] = a_i · b
+    ks.dots(g.c, g.a, g.rsa, g.m, g.b, g.k, g.alpha, g.accumulate);
+    return true;
+  }
+  if (g.n == 1 && g.rsa == 1) {  // c = Σ_p b_p · (row p of aᵀ's storage)
+    ks.rows(g.c, g.m, g.a, g.csa, g.b, g.rsb, g.k, g.alpha, g.accumulate);
+    return true;
+  }
+  if (g.m == 1 && g.csb == 1) {  // c = Σ_p a_p · (row p of b)
+    ks.rows(g.c, g.n, g.b, g.rsb, g.a, g.csa, g.k, g.alpha, g.accumulate);
+    return true;
+  }
+  if (g.m == 1 && g.rsb == 1 && g.csa == 1) {  // c[j] = a · (row j of b)
+    ks.dots(g.c, g.b, g.csb, g.n, g.a, g.k, g.alpha, g.accumulate);
+    return true;
+  }
+  return false;
+}
 
 void Drive(const Kernels& ks, const Gemm& g) {
   const ptrdiff_t m = g.m, n = g.n, k = g.k;
@@ -326,6 +568,7 @@ void Drive(const Kernels& ks, const Gemm& g) {
     if (!g.accumulate) std::memset(g.c, 0, sizeof(double) * m * n);
     return;
   }
+  if ((m == 1 || n == 1) && Vector(ks, g)) return;
   const ptrdiff_t mr = ks.mr, nr = ks.nr;
   const ptrdiff_t ncMax = n < kNc ? n : kNc;
   const ptrdiff_t kcMax = k < kKc ? k : kKc;
@@ -357,9 +600,12 @@ void Drive(const Kernels& ks, const Gemm& g) {
   }
 }
 
-constexpr Kernels kScalar{4, kScalarNr, kScalarTiles, TransposeScalar};
-constexpr Kernels kAvx2{6, kAvx2Nr, kAvx2Tiles, TransposeScalar};
-constexpr Kernels kAvx512{12, kAvx512Nr, kAvx512Tiles, TransposeAvx512};
+constexpr Kernels kScalar{4, kScalarNr, kScalarTiles, TransposeScalar,
+                             DotsScalar, RowsScalar};
+constexpr Kernels kAvx2{6, kAvx2Nr, kAvx2Tiles, TransposeScalar, DotsAvx2,
+                           RowsAvx2};
+constexpr Kernels kAvx512{12, kAvx512Nr, kAvx512Tiles, TransposeAvx512,
+                             DotsAvx512, RowsAvx512};
 
 Isa Detect() {
   __builtin_cpu_init();

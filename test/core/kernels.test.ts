@@ -127,7 +127,8 @@ function expectProduct(
 
 // m × k · k × n: odd sizes, vectors, k = 1, both sides of the dispatch
 // threshold, and shapes crossing the native kernels' tile and cache blocks
-// (12×16 tiles, k blocks of 128, row blocks of 192).
+// (12×16 tiles, k blocks of 128, row blocks of 192) and the one-row and
+// one-column paths (row combinations in column blocks of 1024).
 const SHAPES: [number, number, number][] = [
   [1, 1, 1],
   [1, 9, 1],
@@ -145,6 +146,9 @@ const SHAPES: [number, number, number][] = [
   [130, 129, 131],
   [200, 140, 35],
   [3, 5, 1030],
+  [1, 21, 1100],
+  [1100, 21, 1],
+  [1, 300, 1],
 ];
 
 describe('matrix kernels agree with the textbook triple loop', () => {
