@@ -109,8 +109,12 @@ export async function runLocal(
 
   // A graceful stop lets only the batches in flight finish; trials not
   // yet handed to a thread are dropped, not run.
+  // A lane that fails (the writer could not store a batch) stops the
+  // others too; their batches in flight still finish and are stored.
+  let laneError: { error: unknown } | undefined;
   const stopping = () =>
-    options.signal?.aborted === true || poolError !== undefined;
+    options.signal?.aborted === true || poolError !== undefined ||
+    laneError !== undefined;
 
   // The plan is a generator, pulled a batch at a time: memory stays flat
   // whatever the sweep size.
@@ -201,17 +205,22 @@ export async function runLocal(
   // One lane per thread, each with one batch in flight; the next batch is
   // planned while the current one runs.
   const lane = async () => {
-    let next = stopping() ? [] : take();
-    while (next.length > 0) {
-      const running = runBatch(next);
-      next = stopping() ? [] : take();
-      await running;
-      if (stopping()) break;
+    try {
+      let next = stopping() ? [] : take();
+      while (next.length > 0) {
+        const running = runBatch(next);
+        next = stopping() ? [] : take();
+        await running;
+        if (stopping()) break;
+      }
+    } catch (error) {
+      laneError ??= { error };
     }
   };
 
   try {
     await Promise.all(Array.from({ length: workers }, lane));
+    if (laneError !== undefined) throw laneError.error;
   } finally {
     clearInterval(flushTimer);
     clearInterval(progressTimer);

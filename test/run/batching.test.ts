@@ -114,4 +114,43 @@ describe('local executor with batches', () => {
     expect(second.report.progress.resumed).toBe(first.report.progress.done);
     expect(stored()).toEqual({ n: 5000, keys: 5000, done: 5000 });
   });
+
+  it('a writer failure stops every thread without storing false failures',
+    async () => {
+      const built = (path: string) => join(repoRoot, 'dist', path);
+      const { runLocal } = await import(built('src/run/local.js'));
+      const { loadSweepFile } = await import(built('src/plan/index.js'));
+      const { openWriter } = await import(built('src/store/index.js'));
+      const plan = loadSweepFile(join(repoRoot, 'bench/sweeps/tiny-5k.yaml'));
+      const writer = openWriter(join(dir, 'broken.sqlite'));
+      const sweepId = writer.registerSweep({
+        name: plan.name, definition: plan.definition, total: plan.count,
+      });
+      let accepted = 0;
+      const failures: unknown[] = [];
+      const broken = Object.create(writer);
+      broken.addPrepared = (...args: unknown[]) => {
+        if (accepted === 300) throw new Error('disk full (simulated)');
+        accepted += 1;
+        writer.addPrepared(...args);
+      };
+      broken.add = (trial: { error?: string }) => {
+        failures.push(trial.error);
+        writer.add(trial);
+      };
+
+      await expect(runLocal(plan, sweepId, broken, { workers: 2 }))
+        .rejects.toThrow('disk full (simulated)');
+      writer.close();
+
+      // No trial was blamed for the writer's fault, and what was accepted
+      // before it is stored.
+      expect(failures).toEqual([]);
+      const [row] = readRows<{ n: number; failed: number }>(
+        join(dir, 'broken.sqlite'),
+        `SELECT count(*) AS n, coalesce(sum(outcome = 'failed'), 0) AS failed
+         FROM trial_results`,
+      );
+      expect(row).toEqual({ n: accepted, failed: 0 });
+    });
 });
