@@ -166,7 +166,8 @@ void PackB(const Gemm& g, ptrdiff_t p0, ptrdiff_t kc, ptrdiff_t j0,
 
 // A micro-kernel computes one tile: c[0..R) × [0..cols) (row stride ldc)
 // = alpha · Σ_p ap[p·R + r] · bp[p·NR + j]  (+ c when acc).
-using Tile = void (*)(ptrdiff_t kc, const double* ap, const double* bp,
+using Tile = void (*)(ptrdiff_t kc, const double* ap, ptrdiff_t as,
+                      const double* bp, ptrdiff_t bs,
                       double* c, ptrdiff_t ldc, ptrdiff_t cols, double alpha,
                       bool acc);
 
@@ -175,7 +176,8 @@ using Tile = void (*)(ptrdiff_t kc, const double* ap, const double* bp,
 constexpr ptrdiff_t kScalarNr = 4;
 
 template <int R>
-void TileScalar(ptrdiff_t kc, const double* ap, const double* bp, double* c,
+void TileScalar(ptrdiff_t kc, const double* ap, ptrdiff_t as,
+                const double* bp, ptrdiff_t bs, double* c,
                 ptrdiff_t ldc, ptrdiff_t cols, double alpha, bool acc) {
   double t[R][kScalarNr] = {};
   for (ptrdiff_t p = 0; p < kc; p++) {
@@ -183,8 +185,8 @@ void TileScalar(ptrdiff_t kc, const double* ap, const double* bp, double* c,
       const double x = ap[r];
       for (int j = 0; j < kScalarNr; j++) t[r][j] += x * bp[j];
     }
-    ap += R;
-    bp += kScalarNr;
+    ap += as;
+    bp += bs;
   }
   for (int r = 0; r < R; r++) {
     double* cr = c + r * ldc;
@@ -203,7 +205,8 @@ constexpr ptrdiff_t kAvx2Nr = 8;
 
 template <int R>
 __attribute__((target("avx2,fma"))) void TileAvx2(
-    ptrdiff_t kc, const double* ap, const double* bp, double* c,
+    ptrdiff_t kc, const double* ap, ptrdiff_t as, const double* bp,
+    ptrdiff_t bs, double* c,
     ptrdiff_t ldc, ptrdiff_t cols, double alpha, bool acc) {
   __m256d t0[R], t1[R];
 #pragma GCC unroll 8
@@ -212,16 +215,16 @@ __attribute__((target("avx2,fma"))) void TileAvx2(
     t1[r] = _mm256_setzero_pd();
   }
   for (ptrdiff_t p = 0; p < kc; p++) {
-    const __m256d b0 = _mm256_load_pd(bp);
-    const __m256d b1 = _mm256_load_pd(bp + 4);
+    const __m256d b0 = _mm256_loadu_pd(bp);
+    const __m256d b1 = _mm256_loadu_pd(bp + 4);
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++) {
       const __m256d x = _mm256_broadcast_sd(ap + r);
       t0[r] = _mm256_fmadd_pd(x, b0, t0[r]);
       t1[r] = _mm256_fmadd_pd(x, b1, t1[r]);
     }
-    ap += R;
-    bp += kAvx2Nr;
+    ap += as;
+    bp += bs;
   }
   const __m256d va = _mm256_set1_pd(alpha);
   // Lane masks for a partial last column tile (all ones when cols = 8);
@@ -255,7 +258,8 @@ constexpr ptrdiff_t kAvx512Nr = 16;
 
 template <int R>
 __attribute__((target("avx512f"))) void TileAvx512(
-    ptrdiff_t kc, const double* ap, const double* bp, double* c,
+    ptrdiff_t kc, const double* ap, ptrdiff_t as, const double* bp,
+    ptrdiff_t bs, double* c,
     ptrdiff_t ldc, ptrdiff_t cols, double alpha, bool acc) {
   __m512d t0[R], t1[R];
 #pragma GCC unroll 16
@@ -264,16 +268,16 @@ __attribute__((target("avx512f"))) void TileAvx512(
     t1[r] = _mm512_setzero_pd();
   }
   for (ptrdiff_t p = 0; p < kc; p++) {
-    const __m512d b0 = _mm512_load_pd(bp);
-    const __m512d b1 = _mm512_load_pd(bp + 8);
+    const __m512d b0 = _mm512_loadu_pd(bp);
+    const __m512d b1 = _mm512_loadu_pd(bp + 8);
 #pragma GCC unroll 16
     for (int r = 0; r < R; r++) {
       const __m512d x = _mm512_set1_pd(ap[r]);
       t0[r] = _mm512_fmadd_pd(x, b0, t0[r]);
       t1[r] = _mm512_fmadd_pd(x, b1, t1[r]);
     }
-    ap += R;
-    bp += kAvx512Nr;
+    ap += as;
+    bp += bs;
   }
   const __m512d va = _mm512_set1_pd(alpha);
   const __mmask8 m0 =
@@ -575,22 +579,44 @@ void Drive(const Kernels& ks, const Gemm& g) {
   const ptrdiff_t mcMax = m < kMc ? m : kMc;
   double* bpack = tls_b.Ensure(((ncMax + nr - 1) / nr) * nr * kcMax);
   double* apack = tls_a.Ensure(mcMax * kcMax);
+  const bool directB = g.csb == 1;
+  const bool directA = g.rsa == 1 && g.csa != 1;
 
   for (ptrdiff_t j0 = 0; j0 < n; j0 += kNc) {
     const ptrdiff_t nc = n - j0 < kNc ? n - j0 : kNc;
     for (ptrdiff_t p0 = 0; p0 < k; p0 += kKc) {
       const ptrdiff_t kc = k - p0 < kKc ? k - p0 : kKc;
       const bool acc = g.accumulate || p0 > 0;
-      PackB(g, p0, kc, j0, nc, nr, ks.transpose, bpack);
+      // Operands whose panels are already contiguous rows (b in a·b and
+      // aᵀ·b; a in aᵀ·b) are read in place; the rest are packed.
+      const ptrdiff_t fullCols = directB ? (nc / nr) * nr : 0;
+      if (!directB) {
+        PackB(g, p0, kc, j0, nc, nr, ks.transpose, bpack);
+      } else if (fullCols < nc) {
+        PackB(g, p0, kc, j0 + fullCols, nc - fullCols, nr, ks.transpose,
+              bpack);
+      }
       for (ptrdiff_t i0 = 0; i0 < m; i0 += kMc) {
         const ptrdiff_t mc = m - i0 < kMc ? m - i0 : kMc;
-        PackA(g, i0, mc, p0, kc, mr, ks.transpose, apack);
+        if (!directA) PackA(g, i0, mc, p0, kc, mr, ks.transpose, apack);
         for (ptrdiff_t jq = 0; jq < nc; jq += nr) {
           const ptrdiff_t cols = nc - jq < nr ? nc - jq : nr;
-          const double* bp = bpack + jq * kc;
+          const double* bp;
+          ptrdiff_t bs = nr;
+          if (!directB) {
+            bp = bpack + jq * kc;
+          } else if (jq < fullCols) {
+            bp = g.b + p0 * g.rsb + j0 + jq;
+            bs = g.rsb;
+          } else {
+            bp = bpack;
+          }
           for (ptrdiff_t iq = 0; iq < mc; iq += mr) {
             const ptrdiff_t rows = mc - iq < mr ? mc - iq : mr;
-            ks.tiles[rows](kc, apack + iq * kc, bp,
+            const double* ap = directA ? g.a + p0 * g.csa + i0 + iq
+                                       : apack + iq * kc;
+            const ptrdiff_t as = directA ? g.csa : rows;
+            ks.tiles[rows](kc, ap, as, bp, bs,
                            g.c + (i0 + iq) * n + j0 + jq, n, cols, g.alpha,
                            acc);
           }
