@@ -7,7 +7,12 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 
-import { binParams, chooseColumns, columnOf } from './ratio-columns.js';
+import {
+  binParams,
+  chooseColumns,
+  columnOf,
+  GROUP_LIMIT,
+} from './ratio-columns.js';
 import { TABLE_COLUMNS } from './filter.js';
 import {
   PHASE_AXES,
@@ -140,7 +145,7 @@ export class DashDb {
 
     return this.db.transaction(() => {
       const columns = chooseColumns(
-        this.distinctRatios(sweep, maxColumns + 1),
+        this.distinctRatios(sweep, Math.max(maxColumns, GROUP_LIMIT) + 1),
         maxColumns,
         () => this.ratioExtremes(sweep),
       );

@@ -19,7 +19,10 @@ export interface PhaseCell {
 }
 
 export interface PhaseColumn {
+  /** The ratio, or the lowest ratio of a column that covers a range… */
   label: string;
+  /** …and then the highest, as `–hi` (null: one ratio). */
+  upper: string | null;
   /** Linear stability predicts leaving (ρ > 1). */
   unstable: boolean;
 }
@@ -90,15 +93,27 @@ function columnHeaders(columns: RatioColumns): PhaseColumn[] {
   if (columns.kind === 'distinct') {
     return columns.values.map((value, i) => ({
       label: formatRatio(value),
+      upper: null,
       unstable: i >= columns.split,
     }));
   }
 
-  // A bin is labelled by its middle, marked as approximate.
-  return columns.bins.map(([lo, hi], i) => ({
-    label: `~${formatRatio((lo + hi) / 2)}`,
+  // A column that covers several ratios says which: lowest and highest
+  // (for a bin, its edges).
+  const ranges = columns.kind === 'grouped'
+    ? columns.groups.map((group) => [group[0], group[group.length - 1]])
+    : columns.bins;
+  return ranges.map(([lo, hi], i) => ({
+    label: rangeEnd(lo, 6),
+    upper: lo === hi ? null : `–${rangeEnd(hi, 5)}`,
     unstable: i >= columns.split,
   }));
+}
+
+/** A ratio in at most `chars` characters: 4 significant digits, or 3. */
+function rangeEnd(value: number, chars: number): string {
+  const full = formatRatio(value);
+  return full.length <= chars ? full : String(Number(value.toPrecision(3)));
 }
 
 function settle(target: PhaseCell, unstable: boolean): void {

@@ -7,9 +7,17 @@
 import type { RatioColumns, RatioExtremes } from './types.js';
 
 /**
- * The distinct ratios when at most `maxColumns` exist (`distinct` holds
- * the smallest ones, one more than fits when there are too many), else
- * equal-width bins on each side of 1, shared by span.
+ * Up to this many distinct ratios are merged into groups of neighbours
+ * when they do not fit one per column; beyond it, equal-width bins.
+ */
+export const GROUP_LIMIT = 64;
+
+/**
+ * The distinct ratios when at most `maxColumns` exist; else, when there
+ * are at most GROUP_LIMIT, runs of neighbouring ratios merged into
+ * `maxColumns` groups; else equal-width bins on each side of 1, shared by
+ * span. `distinct` holds the smallest distinct ratios, GROUP_LIMIT + 1 of
+ * them when there are more (one more than are ever grouped).
  */
 export function chooseColumns(
   distinct: number[],
@@ -18,8 +26,11 @@ export function chooseColumns(
 ): RatioColumns {
   const limit = Math.max(2, maxColumns);
   if (distinct.length <= limit) {
-    const split = distinct.filter((value) => value <= 1).length;
-    return { kind: 'distinct', values: distinct, split };
+    const stable = distinct.filter((value) => value <= 1).length;
+    return { kind: 'distinct', values: distinct, split: stable };
+  }
+  if (distinct.length <= GROUP_LIMIT) {
+    return groupColumns(distinct, limit);
   }
 
   const { min, max, highestStable, lowestUnstable } = extremes();
@@ -42,6 +53,45 @@ export function chooseColumns(
     ...split(above, nAbove),
   ];
   return { kind: 'binned', bins, split: nBelow };
+}
+
+/**
+ * `limit` columns of neighbouring ratios, none across ρ = 1: each side
+ * gets columns in proportion to its number of ratios (at least one), and
+ * its ratios are dealt into runs whose sizes differ by one at most.
+ */
+function groupColumns(sorted: number[], limit: number): RatioColumns {
+  const below = sorted.filter((value) => value <= 1);
+  const above = sorted.filter((value) => value > 1);
+
+  let nBelow = 0;
+  if (below.length > 0 && above.length === 0) {
+    nBelow = limit;
+  } else if (below.length > 0) {
+    const share = below.length / sorted.length;
+    nBelow = Math.min(limit - 1, below.length,
+      Math.max(1, Math.round(limit * share)));
+  }
+  const nAbove = Math.min(above.length, limit - nBelow);
+  // A side with fewer ratios than its share hands the rest back.
+  nBelow = Math.min(below.length, limit - nAbove);
+
+  const groups = [...deal(below, nBelow), ...deal(above, nAbove)];
+  return { kind: 'grouped', groups, split: nBelow };
+}
+
+/** `values` in `n` consecutive runs, the longer runs first. */
+function deal(values: number[], n: number): number[][] {
+  const runs: number[][] = [];
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const size = Math.floor(values.length / n) +
+      (i < values.length % n ? 1 : 0);
+    runs.push(values.slice(start, start + size));
+    start += size;
+  }
+
+  return runs;
 }
 
 /** Parameters of the SQL bucket expression for binned columns. */
@@ -87,7 +137,10 @@ export function columnOf(
       bucket === null || bucket < 0 || bucket >= n ? null : bucket;
   }
 
-  const index = new Map(columns.values.map((value, i) => [value, i]));
+  const index = columns.kind === 'distinct'
+    ? new Map(columns.values.map((value, i) => [value, i]))
+    : new Map(columns.groups.flatMap((group, i) =>
+      group.map((value) => [value, i] as const)));
   return (bucket) => (bucket === null ? null : index.get(bucket) ?? null);
 }
 

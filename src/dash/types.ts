@@ -52,11 +52,14 @@ export interface SweepInfo {
 
 /**
  * Step-ratio columns of a phase map: the distinct ratios when there are
- * few, else bins whose edges always include 1, so that no column mixes
- * trials predicted to stay (ρ ≤ 1) with trials predicted to leave.
+ * few; runs of neighbouring ratios (`groups`, each its sorted ratios)
+ * when there are somewhat more than columns; else bins whose edges always
+ * include 1. No column mixes trials predicted to stay (ρ ≤ 1) with trials
+ * predicted to leave.
  */
 export type RatioColumns =
   | { kind: 'distinct'; values: number[]; split: number }
+  | { kind: 'grouped'; groups: number[][]; split: number }
   | { kind: 'binned'; bins: Array<[number, number]>; split: number };
 
 /** The extreme ratios of a sweep, for binning (null: no such ratio). */

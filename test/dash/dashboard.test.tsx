@@ -324,6 +324,89 @@ describe('the trial detail', () => {
   });
 });
 
+describe('the phase map at 80 columns', () => {
+  it('labels a column that merges ratios with the range it covers, and '
+    + 'keeps ρ = 1 marked', async () => {
+    temp = tempDatabase();
+    // The default sweep's eleven ratios; nine columns fit in 80.
+    const ratios = [0.5, 0.8, 0.9, 0.95, 0.99, 1.01, 1.05, 1.1, 1.2, 1.4,
+      1.6];
+    const sweep = addSweep(temp.db, 'wide', { total: 220 });
+    const trials: Trial[] = ratios.flatMap((ratio, r) =>
+      Array.from({ length: 20 }, (_, i) => ({
+        key: `w${r}-${i}`,
+        depth: 2,
+        stepRatio: ratio,
+        // Ratio r: r of its 20 trials escape, so merged columns pool
+        // fractions that differ.
+        outcome: i < r ? 'escaped' : 'stayed',
+      })));
+    addTrials(temp.db, sweep, trials);
+    source = inlineSource(temp.path);
+    const stdout = new FakeStdout(80, 24);
+    const stdin = new FakeStdin();
+    const frames: string[] = [];
+    stdout.write = (chunk: string) => {
+      frames.push(chunk);
+      return true;
+    };
+    const app = renderInk(<Dashboard source={source} pollMs={50} />, {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      debug: true,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    });
+    cleanup.push(() => app.unmount());
+    const last = () => frames[frames.length - 1] ?? '';
+    await eventually(() => last().includes('220/220'), 3000, 'first frame');
+    stdin.press(TAB);
+    await eventually(() => last().includes('rows: depth'), 3000,
+      'the phase map');
+
+    const lines = last().split('\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
+    const top = lines.findIndex((line) => line.startsWith('ρ'));
+    const columnsOf = (line: string) => {
+      const cells = line.slice(10).replace('│', '').match(/.{1,7}/g) ?? [];
+      return cells.map((cell) => cell.trim());
+    };
+    const lows = columnsOf(lines[top]);
+    const highs = columnsOf(lines[top + 1]);
+    expect(lows).toHaveLength(9);
+    // Every ratio is in exactly one column, and a column's label is the
+    // range of the ratios it holds: each column's low end follows the
+    // previous column's high end in the sweep's list.
+    const covered: number[][] = lows.map((low, i) => {
+      const high = (highs[i] ?? '') === '' ? low
+        : highs[i].replace(/^–/, '');
+      const from = ratios.indexOf(Number(low));
+      const to = ratios.indexOf(Number(high));
+      expect(from, `column ${i} starts at a ratio`).toBeGreaterThanOrEqual(0);
+      expect(to, `column ${i} ends at a ratio`).toBeGreaterThanOrEqual(from);
+      return ratios.slice(from, to + 1);
+    });
+    expect(covered.flat()).toEqual(ratios);
+    // The line ρ = 1 follows the last column of ratios ≤ 1 (0.99), in
+    // both header lines and in every row.
+    const stableColumns = covered.filter((c) => c.every((r) => r <= 1));
+    expect(stableColumns.flat()).toEqual(ratios.filter((r) => r <= 1));
+    const at = 10 + 7 * stableColumns.length;
+    for (const line of lines.slice(top, top + 4)) {
+      expect(line.indexOf('│'), line).toBe(at);
+    }
+    // The "all" row pools each column's trials: r escapes out of 20 for
+    // the ratio at index r.
+    const all = lines.find((line) => line.startsWith('all '))!;
+    const percents = cellsOf(all).map((c) => c.percent);
+    covered.forEach((group, i) => {
+      const left = group.reduce((sum, r) => sum + ratios.indexOf(r), 0);
+      expect(percents[i], `column ${i}`)
+        .toBe(Math.round((100 * left) / (20 * group.length)));
+    });
+  });
+});
+
 describe('the terminal size', () => {
   it('lays the screen out again after a resize', async () => {
     temp = tempDatabase();

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { densityRows, logLineChart } from '../../src/dash/charts.js';
 import { parseFilter } from '../../src/dash/filter.js';
 import { buildPhaseGrid } from '../../src/dash/phase-grid.js';
-import { chooseColumns } from '../../src/dash/ratio-columns.js';
+import {
+  chooseColumns,
+  GROUP_LIMIT,
+} from '../../src/dash/ratio-columns.js';
 import {
   parseTime,
   RateTracker,
@@ -53,8 +56,27 @@ describe('ratio columns', () => {
       split: 2 });
   });
 
+  it('merge neighbouring ratios into runs, never across ρ = 1', () => {
+    const ratios = [0.5, 0.8, 0.9, 0.95, 0.99, 1, 1.01, 1.05, 1.1, 1.2, 1.4];
+    const columns = chooseColumns(ratios, 4, () => {
+      throw new Error('extremes are only needed for bins');
+    });
+    if (columns.kind !== 'grouped') throw new Error('expected groups');
+    expect(columns.groups).toHaveLength(4);
+    expect(columns.groups.flat()).toEqual(ratios);
+    // Six ratios ≤ 1 and five above: two columns each side.
+    expect(columns.split).toBe(2);
+    expect(columns.groups.slice(0, 2).flat().every((r) => r <= 1))
+      .toBe(true);
+    const sizes = columns.groups.map((g) => g.length);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+  });
+
   it('share bins between the sides by span, each side its own', () => {
-    const columns = chooseColumns([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], 5, () => ({
+    // More distinct ratios than are ever grouped.
+    const many = Array.from({ length: GROUP_LIMIT + 1 }, (_, i) =>
+      0.1 + i * 0.01);
+    const columns = chooseColumns(many, 5, () => ({
       min: 0.1, max: 4, highestStable: 0.9, lowestUnstable: 1.1,
     }));
     if (columns.kind !== 'binned') throw new Error('expected bins');

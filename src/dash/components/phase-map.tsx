@@ -45,8 +45,10 @@ export function PhaseMap(props: PhaseMapProps) {
   const [scroll, setScroll] = useState(0);
 
   const grid = live.value === null ? null : buildPhaseGrid(live.value);
-  // Header 2 lines, legend 2, the "all" row 2; each value row 2.
-  const fits = Math.max(1, Math.floor((height - 6) / 2));
+  // Header 2 lines (3 with ranges), legend 2, the "all" row 2; each value
+  // row 2.
+  const ranged = grid?.columns.some((column) => column.upper !== null);
+  const fits = Math.max(1, Math.floor((height - (ranged ? 7 : 6)) / 2));
   const hidden = grid === null ? 0 : Math.max(0, grid.rows.length - fits);
 
   useInput((input, key) => {
@@ -90,19 +92,30 @@ export function PhaseMap(props: PhaseMapProps) {
   );
 }
 
+/**
+ * The ratio of each column; a column that merges several ratios shows
+ * its lowest above its highest (`0.9` over `–0.99`).
+ */
 function HeaderRow({ grid }: { grid: PhaseGrid }) {
-  return (
+  const ranged = grid.columns.some((column) => column.upper !== null);
+  const line = (first: boolean) => (
     <Text wrap="truncate-end">
-      <Text bold>{fit('ρ', LABEL)}</Text>
+      <Text bold>{fit(first ? 'ρ' : '', LABEL)}</Text>
       {grid.columns.map((column, i) => (
         <Text key={i}>
           {i === grid.split ? '│' : ''}
-          <Text bold={column.unstable}>{pad(column.label)}</Text>
+          <Text bold={column.unstable}>
+            {pad(first ? column.label : column.upper ?? '')}
+          </Text>
         </Text>
       ))}
       {grid.split === grid.columns.length ? '│' : ''}
     </Text>
   );
+
+  return ranged
+    ? <Box flexDirection="column">{line(true)}{line(false)}</Box>
+    : line(true);
 }
 
 function GridRow({ row, grid }: { row: PhaseRow; grid: PhaseGrid }) {
