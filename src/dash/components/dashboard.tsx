@@ -66,7 +66,8 @@ export function Dashboard(props: DashboardProps) {
 
   const sweepsLive = useLive(() => source.call('sweeps'), 'sweeps', 0,
     { everyMs: pollMs });
-  const progress = useFeed(props.feed, props.feedMs ?? 500);
+  const fed = useFeed(props.feed, props.feedMs ?? 500);
+  const progress = fed?.progress ?? null;
   const sweeps = withFeed(sweepsLive.value ?? [], props.feed, progress);
   const onSweeps = props.onSweeps;
   useEffect(() => {
@@ -80,7 +81,7 @@ export function Dashboard(props: DashboardProps) {
     for (const s of sweeps) rates.add(s.id, s.done, Date.now());
     // Only the in-memory counters are new here.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [progress]);
+  }, [fed]);
   const preselected = usePreselect(props.sweep, sweeps, dispatch);
 
   const sweep = sweeps[Math.min(state.sweepRow, sweeps.length - 1)] ?? null;
@@ -127,7 +128,8 @@ export function Dashboard(props: DashboardProps) {
       case 'overview':
         return (
           <OverviewPane sweeps={sweeps} state={state} dispatch={dispatch}
-            rates={rates} width={width} height={height} active={viewActive} />
+            rates={rates} width={width} height={height} active={viewActive}
+            clock={fed === null} />
         );
       case 'phase':
         return <PhaseMap {...common} axis={state.axis} active={viewActive} />;
@@ -171,12 +173,14 @@ interface OverviewPaneProps {
   width: number;
   height: number;
   active: boolean;
+  /** Redraw every second for the clocks (off when the feed does it). */
+  clock: boolean;
 }
 
 function OverviewPane(props: OverviewPaneProps) {
   const { sweeps, state, dispatch, active } = props;
   // Elapsed times and staleness move with the clock, not with the data.
-  useTick(1000);
+  useTick(props.clock ? 1000 : null);
   useListKeys({
     dispatch,
     count: sweeps.length,
@@ -192,28 +196,32 @@ function OverviewPane(props: OverviewPaneProps) {
 }
 
 /**
- * The run's progress as of the last look: checked every `everyMs`, and a
- * redraw only when it changed.
+ * The run's progress as of the last look, checked every `everyMs`: a
+ * redraw when it changed, and at least once a second for the clocks
+ * (elapsed time, ETA). Inside a run this is the overview's only clock,
+ * so counters and times move together in one redraw.
  */
 function useFeed(
   feed: ProgressFeed | undefined,
   everyMs: number,
-): FeedProgress | null {
-  const [progress, setProgress] = useState(() => feed?.get() ?? null);
+): { progress: FeedProgress | null } | null {
+  const [seen, setSeen] = useState(() =>
+    feed === undefined ? null : { progress: feed.get() });
   useEffect(() => {
     if (feed === undefined) return;
-    let seen = -1;
-    const look = () => {
-      if (feed.version === seen) return;
-      seen = feed.version;
-      setProgress(feed.get());
-    };
-    look();
-    const timer = setInterval(look, everyMs);
+    let version = feed.version;
+    let drawn = Date.now();
+    const timer = setInterval(() => {
+      const now = Date.now();
+      if (feed.version === version && now - drawn < 1000) return;
+      version = feed.version;
+      drawn = now;
+      setSeen({ progress: feed.get() });
+    }, everyMs);
     return () => clearInterval(timer);
   }, [feed, everyMs]);
 
-  return progress;
+  return seen;
 }
 
 /**
