@@ -22,10 +22,11 @@
  * LIMITATION: without the native addon (no C++ compiler at install time,
  * or SHARPSWEEP_NATIVE=0) every product runs in these scalar JavaScript
  * loops, and from width ~16 a BLAS-backed NumPy step is then faster
- * (bench/RESULTS.md: 0.7× at 16, 0.14× at 32, 0.07× at 128). With the
- * addon, each product pays a Node-API call of about a quarter microsecond,
- * and matrix-vector shapes (one row or column) use a 16-wide tile for one
- * column, so they gain little over JavaScript.
+ * (about 0.7× NumPy at width 16, 0.14× at 32, 0.07× at 128). With the
+ * addon each product still pays a Node-API call (about a quarter of a
+ * microsecond), and the GD step's element-wise passes (residual, update)
+ * stay in JavaScript, so at width 128, where NumPy runs at its dgemm rate,
+ * a step is only about as fast as NumPy's (bench/RESULTS.md).
  */
 import type { Mat } from './mat.js';
 import { nativeGemm } from './native.js';
