@@ -14,11 +14,11 @@ import { fmt } from './stats.js';
 
 const TRIALS = 1_000_000;
 
-// LIMITATION: within the 15-minute budget the default run stores only a
-// part of the million trials on a 2-core machine (the store writes about
-// 1,000 trivial trials/s, see section 3), so its peak RSS is that of the
-// part it ran; --million-minutes lets a run finish, at a cost of about
-// 17 min or more.
+// LIMITATION: the run gets what is left of the 15-minute budget. A
+// million trivial trials take about 1.5 to 2 minutes on two free cores
+// (about 10,000 trials/s, see section 3), more on a busy machine; when the
+// budget runs out first, the peak RSS is that of the part it ran and the
+// report says so. --million-minutes gives the run more time.
 
 /** Never give the run less than this, even past the budget. */
 const MIN_CAP_MS = 2 * 60_000;

@@ -260,6 +260,12 @@ export type { RunProgress, TrialSpec };
 const TARGET_BATCH_MS = 20;
 const MAX_BATCH = 512;
 
+// LIMITATION: sizes follow a running mean, so a long trial planned among
+// many trivial ones makes its batch long (progress and a graceful stop
+// wait for it), and with a timeout a trial that hangs inside a batch is
+// only timed alone after the batch's own limit: it is stored as failed
+// after up to twice the timeout.
+
 /**
  * Sizes batches from the trial durations the workers measure: many
  * trivial trials per message, one long trial per message. Short batches
