@@ -59,7 +59,8 @@ export const dashCommand: Command = {
     delete process.env.CONTINUOUS_INTEGRATION;
     // React's development build is several times slower at every render.
     process.env.NODE_ENV ??= 'production';
-    const { startDashboard } = await import('../../dash/start.js');
+    const { loadDashboard } = await import('../../dash/load.js');
+    const { startDashboard } = await loadDashboard();
 
     const dashboard = startDashboard({
       dbPath: options.db ?? defaultDbPath,

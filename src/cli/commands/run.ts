@@ -227,8 +227,9 @@ async function openDashboard(
   // times slower; it is for developing components, not for watching runs.
   process.env.NODE_ENV ??= 'production';
   // Loaded only on a terminal: plain runs do not pay for Ink and React.
+  const { loadDashboard } = await import('../../dash/load.js');
   const [{ startDashboard }, { ProgressFeed }] = await Promise.all([
-    import('../../dash/start.js'),
+    loadDashboard(),
     import('../../dash/feed.js'),
   ]);
   const feed = new ProgressFeed(sweep);
