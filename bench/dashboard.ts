@@ -65,18 +65,23 @@ async function runInTmux(
   ctx: BenchContext,
   tag: string,
   extra: string[],
-): Promise<{ seconds: number; pressedQuit: boolean }> {
+): Promise<{ seconds: number; cpuSeconds: number; pressedQuit: boolean }> {
   const db = join(ctx.tmp, `dash-${tag}.sqlite`);
   const marker = join(ctx.tmp, `dash-${tag}.exit`);
   const log = join(ctx.tmp, `dash-${tag}.err`);
   const session = `sharpsweep-bench-${process.pid}-${tag}`;
+  const cpu = join(ctx.tmp, `dash-${tag}.cpu`);
+  // bash's `time` gives the CPU seconds too (user + system, every thread):
+  // a figure that outside load disturbs far less than wall time.
   const command = [
     'start=$(date +%s.%N);',
-    `'${process.execPath}' '${CLI}' run '${sweepFile(ctx.quick)}'`,
-    `--db '${db}' ${extra.join(' ')} 2> '${log}';`,
+    `TIMEFORMAT='%U %S'; { time '${process.execPath}' '${CLI}' run`,
+    `'${sweepFile(ctx.quick)}' --db '${db}' ${extra.join(' ')}`,
+    `2> '${log}'; } 2> '${cpu}';`,
     `echo "$? $start $(date +%s.%N)" > '${marker}'`,
   ].join(' ');
-  tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '48', command);
+  tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '48',
+    `bash -c ${shellQuote(command)}`);
 
   let pressedQuit = false;
   let completeSince: number | null = null;
@@ -104,8 +109,20 @@ async function runInTmux(
     throw new Error(`${tag}: run exited ${code}: ${errors.slice(-2000)}`);
   }
 
-  return { seconds: Number(end) - Number(start), pressedQuit };
+  const [user, system] = readFileSync(cpu, 'utf8').trim().split(' ');
+  rmSync(cpu);
+
+  return {
+    seconds: Number(end) - Number(start),
+    cpuSeconds: Number(user) + Number(system),
+    pressedQuit,
+  };
 }
+
+const seconds = (values: number[]) =>
+  values.map((v) => v.toFixed(2)).join(', ');
+
+const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 export async function dashboardSection(ctx: BenchContext): Promise<Section> {
   const s = section('5. Dashboard overhead');
@@ -124,14 +141,20 @@ export async function dashboardSection(ctx: BenchContext): Promise<Section> {
   const plain: number[] = [];
   const dash: number[] = [];
   const ratios: number[] = [];
+  const plainCpu: number[] = [];
+  const dashCpu: number[] = [];
   const loadBefore = loadavg()[0];
   let pressed = false;
   for (let r = 0; r < rounds; r++) {
-    const runPlain = async () =>
-      plain.push((await runInTmux(ctx, `plain-${r}`, ['--no-tui'])).seconds);
+    const runPlain = async () => {
+      const p = await runInTmux(ctx, `plain-${r}`, ['--no-tui']);
+      plain.push(p.seconds);
+      plainCpu.push(p.cpuSeconds);
+    };
     const runDash = async () => {
       const d = await runInTmux(ctx, `tui-${r}`, []);
       dash.push(d.seconds);
+      dashCpu.push(d.cpuSeconds);
       pressed ||= d.pressedQuit;
     };
     if (r % 2 === 0) {
@@ -155,21 +178,24 @@ export async function dashboardSection(ctx: BenchContext): Promise<Section> {
       `${fmt(loadavg()[0])} after (2 cores).`,
   );
   s.tables.push({
-    headers: ['mode', 'median s', 'min s', 'max s', 'spread', 'overhead'],
+    headers: ['mode', 'median s', 'min s', 'max s', 'spread', 'overhead',
+      'CPU s (median)', 'CPU overhead'],
     rows: [
       ['--no-tui', fmt(p), fmt(Math.min(...plain)), fmt(Math.max(...plain)),
-        `${fmt(spread(plain) * 100)} %`, ''],
+        `${fmt(spread(plain) * 100)} %`, '', fmt(median(plainCpu)), ''],
       ['dashboard', fmt(d), fmt(Math.min(...dash)), fmt(Math.max(...dash)),
         `${fmt(spread(dash) * 100)} %`,
-        `${fmt((d / p - 1) * 100)} % (${fmtRatio(d / p)})`],
+        `${fmt((d / p - 1) * 100)} % (${fmtRatio(d / p)})`,
+        fmt(median(dashCpu)),
+        `${fmt((median(dashCpu) / median(plainCpu) - 1) * 100)} %`],
     ],
-    numeric: [false, true, true, true, true, false],
+    numeric: [false, true, true, true, true, false, true, false],
   });
   s.footnotes.push(
     'Overhead of the medians; the median of the per-round ratios ' +
       `(dashboard / --no-tui of the same round) is ${fmt((paired - 1) * 100)} %.` +
-      ` All runs, s: --no-tui ${plain.map(fmt).join(', ')}; ` +
-      `dashboard ${dash.map(fmt).join(', ')}.`,
+      ` All runs, s: --no-tui ${seconds(plain)}; ` +
+      `dashboard ${seconds(dash)}.`,
   );
   if (pressed) {
     s.footnotes.push(
