@@ -26,17 +26,25 @@ napi_value Fail(napi_env env, const char* message) {
   return nullptr;
 }
 
-bool Float64(napi_env env, napi_value v, double** data, std::size_t* len) {
-  bool is = false;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return false;
-  napi_typedarray_type type;
+// The data of a typed array and how many doubles it holds. The element type
+// is not checked: asking Node-API for it walks every typed-array kind and
+// costs more than a small product. Callers pass Float64Arrays; for those the
+// count is the view's length. Anything else gives wrong numbers, but the
+// count is also capped by the bytes left in the ArrayBuffer, so no access
+// ever falls outside the array's memory.
+bool Doubles(napi_env env, napi_value v, double** data, std::size_t* count) {
   void* raw = nullptr;
-  if (napi_get_typedarray_info(env, v, &type, len, &raw, nullptr, nullptr) !=
-          napi_ok ||
-      type != napi_float64_array) {
+  napi_value buffer;
+  std::size_t length = 0, offset = 0, bytes = 0;
+  if (napi_get_typedarray_info(env, v, nullptr, &length, &raw, &buffer,
+                               &offset) != napi_ok ||
+      napi_get_arraybuffer_info(env, buffer, nullptr, &bytes) != napi_ok ||
+      offset % sizeof(double) != 0 || offset > bytes) {
     return false;
   }
+  const std::size_t room = (bytes - offset) / sizeof(double);
   *data = static_cast<double*>(raw);
+  *count = length < room ? length : room;
   return true;
 }
 
@@ -52,8 +60,8 @@ napi_value GemmCall(napi_env env, napi_callback_info info) {
 
   double *c, *a, *b;
   std::size_t lc, la, lb;
-  if (!Float64(env, argv[0], &c, &lc) || !Float64(env, argv[1], &a, &la) ||
-      !Float64(env, argv[2], &b, &lb)) {
+  if (!Doubles(env, argv[0], &c, &lc) || !Doubles(env, argv[1], &a, &la) ||
+      !Doubles(env, argv[2], &b, &lb)) {
     return Fail(env, "gemm: c, a and b must be Float64Arrays");
   }
   int32_t m, n, k, form;

@@ -23,10 +23,10 @@
  * or SHARPSWEEP_NATIVE=0) every product runs in these scalar JavaScript
  * loops, and from width ~16 a BLAS-backed NumPy step is then faster
  * (about 0.7× NumPy at width 16, 0.14× at 32, 0.07× at 128). With the
- * addon each product still pays a Node-API call (about a quarter of a
- * microsecond), and the GD step's element-wise passes (residual, update)
- * stay in JavaScript, so at width 128, where NumPy runs at its dgemm rate,
- * a step is only about as fast as NumPy's (bench/RESULTS.md).
+ * addon each product still pays a Node-API call (about 0.15 µs), and the
+ * GD step's element-wise passes (residual, update) stay in JavaScript, so
+ * at width 128, where NumPy runs at its dgemm rate, a step is only 1–1.3×
+ * as fast as NumPy's (bench/RESULTS.md).
  */
 import type { Mat } from './mat.js';
 import { nativeGemm } from './native.js';
@@ -174,10 +174,11 @@ export const jsKernels = {
 
 /**
  * Products with at least this many multiply-adds (m·n·k) go to the native
- * kernels when they are loaded; below it the call overhead of the addon
- * (a fraction of a microsecond) outweighs its speed.
+ * kernels when they are loaded; below it the addon's call overhead (about
+ * 0.15 µs) outweighs its speed (measured: at 4×4×4 JavaScript takes ~65 ns
+ * and the addon ~170 ns; from about 6×6×6 on the addon is as fast or faster).
  */
-export const NATIVE_MIN_WORK = 512;
+export const NATIVE_MIN_WORK = 256;
 
 const gemm = nativeGemm;
 
