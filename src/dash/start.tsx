@@ -50,8 +50,13 @@ export interface DashboardHandle {
 const ENTER_ALT_SCREEN = '\u001b[?1049h';
 const LEAVE_ALT_SCREEN = '\u001b[?1049l';
 
-/** Redraws per second inside a run: enough for counters and a clock. */
-const EMBEDDED_FPS = 4;
+/*
+ * Inside a run the overview redraws when the run's progress moved (looked
+ * at every EMBEDDED_FEED_MS) and at least once a second: about twice a
+ * second. Ink's own frame cap stays at its default (30 per second), which
+ * only merges bursts: a lower cap leaves a throttle timer pending after
+ * the last frame, and the process would wait for it before exiting.
+ */
 /** Database reads of the counters inside a run (the feed is fresher). */
 const EMBEDDED_POLL_MS = 2_000;
 const EMBEDDED_FEED_MS = 500;
@@ -84,7 +89,6 @@ export function startDashboard(options: DashboardOptions): DashboardHandle {
       stdin,
       exitOnCtrlC: false,
       patchConsole: true,
-      ...(embedded ? { maxFps: EMBEDDED_FPS } : {}),
     },
   );
 

@@ -75,10 +75,10 @@ describe.skipIf(!runBuilt)('sharpsweep run with its dashboard', () => {
 
   it('shows the dashboard while the run computes and leaves its final '
     + 'frame on the terminal', async () => {
-    // Long enough (a second or more) for the dashboard to be seen.
-    const { dbPath, total } = start(60);
+    // Long enough (seconds) for the dashboard to be seen while it runs.
+    const { dbPath, total } = start(150);
 
-    const screen = await tmux!.until(/e2e60 +running/,
+    const screen = await tmux!.until(/e2e150 +running/,
       'the dashboard (a run without it fails here)', 60_000);
     expect(screen.split('\n')[0]).toMatch(/^sharpsweep +Overview/);
 
@@ -89,7 +89,7 @@ describe.skipIf(!runBuilt)('sharpsweep run with its dashboard', () => {
     // at 100 %, then the summary.
     const after = tmux!.screen();
     expect(after).not.toMatch(/^sharpsweep +Overview/);
-    expect(after).toMatch(/^ +e2e60 +done$/m);
+    expect(after).toMatch(/^ +e2e150 +done$/m);
     expect(after).toMatch(new RegExp(`█ ${total}/${total}\\s+100\\.0%`));
     expect(after).not.toMatch(/░/);
   });
@@ -100,11 +100,17 @@ describe.skipIf(!runBuilt)('sharpsweep run with its dashboard', () => {
     await tmux!.until(/^sharpsweep +Overview/, 'the dashboard', 60_000);
     await tmux!.until(/ [1-9]\d*\/\d+ /, 'the first stored trials', 60_000);
     tmux!.keys('q');
-    await tmux!.until(/stopping… waiting for trials in flight/,
+    // The notice shows while trials in flight finish, which can be too
+    // short to catch; the run then leaves its final frame, marked stopped.
+    await tmux!.until(
+      /stopping… waiting for trials in flight|e2e200 +stopped/,
       'the stop notice', 10_000);
 
     await eventually(() => tmux!.exitCode() !== null, 60_000, 'the stop');
     expect(tmux!.exitCode()).toBe(130);
+    const after = tmux!.screen();
+    expect(after).toMatch(/^ +e2e200 +stopped$/m);
+    expect(after).toMatch(/Stopped with \d+\/\d+ trials stored/);
     const stored = storedTrials(dbPath);
     expect(stored).toBeGreaterThan(0);
     expect(stored).toBeLessThan(total);

@@ -16,7 +16,7 @@ import { Failures } from './failures.js';
 import { Header } from './header.js';
 import { HelpOverlay } from './help-overlay.js';
 import { LandingView } from './landing-view.js';
-import { Overview } from './overview.js';
+import { Overview, overviewLines } from './overview.js';
 import { Pending } from './pending.js';
 import { PhaseMap } from './phase-map.js';
 import { ResultsTable } from './results-table.js';
@@ -148,6 +148,14 @@ export function Dashboard(props: DashboardProps) {
     }
   })();
 
+  // Inside a run, the overview takes the lines it needs and the status
+  // line follows it: Ink builds every frame cell by cell, so a frame of a
+  // few lines instead of the whole terminal costs the run's main thread
+  // (which feeds its workers) several times less.
+  const bodyHeight = props.feed !== undefined && viewActive &&
+    state.view === 'overview' && sweepsLive.value !== null
+    ? overviewLines(sweeps.length, height)
+    : height;
   const problem = sweepsLive.error ?? sweepsLive.waiting ??
     (sweepsLive.value !== null && !preselected
       ? `no sweep named "${props.sweep}" here (yet)`
@@ -155,7 +163,7 @@ export function Dashboard(props: DashboardProps) {
   return (
     <Box flexDirection="column" width={width}>
       <Header view={state.view} sweep={sweep?.name ?? null} width={width} />
-      <Box flexDirection="column" height={height} overflow="hidden">
+      <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {body}
       </Box>
       <StatusBar width={width} prompt={state.prompt} stopping={state.stopping}

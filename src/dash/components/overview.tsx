@@ -22,6 +22,11 @@ export interface OverviewProps {
 /** Lines per sweep: name and run, bar and counts, speed and times. */
 const BLOCK = 3;
 
+/** Lines the overview of `count` sweeps takes, at most `height`. */
+export function overviewLines(count: number, height: number): number {
+  return Math.min(height, 1 + BLOCK * Math.max(1, count));
+}
+
 const STATE_COLORS: Record<string, string> = {
   running: 'green',
   stale: 'yellow',
