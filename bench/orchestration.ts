@@ -109,36 +109,42 @@ export async function orchestrationSection(
 
   // Trivial trials per second, default worker count.
   const walls: number[] = [];
+  const shares: number[] = [];
   let dbMiB = 0;
   for (let r = 0; r < rounds; r++) {
     const m = await runSweep(ctx, tinyName);
     walls.push(m.wallMs / 1000);
+    shares.push(m.cpuPercent ?? Number.NaN);
     dbMiB = m.dbMiB;
   }
   const ours = tinyCount / median(walls);
   const optuna = optunaRate(ctx, s);
   s.tables.push({
-    headers: ['trivial trials', 'count', 'wall s', 'trials/s', 'ours/peer'],
+    headers: ['trivial trials', 'count', 'wall s', 'trials/s', 'CPU share',
+      'ours/peer'],
     rows: [
       [
         'sharpsweep `run --no-tui` (default workers)',
         tinyCount.toLocaleString('en-US'),
         fmt(median(walls)),
         fmt(ours),
+        `${fmt(median(shares))} %`,
         fmtRatio(ratio(ours, optuna?.rate ?? null)),
       ],
       optuna
         ? [`Optuna ${ctx.optuna!.version}, SQLite storage, 1 process`,
-          String(optuna.count), fmt(optuna.wall), fmt(optuna.rate), '1×']
-        : ['Optuna', '—', '—', '—', '—'],
+          String(optuna.count), fmt(optuna.wall), fmt(optuna.rate), '',
+          '1×']
+        : ['Optuna', '—', '—', '—', '', '—'],
     ],
-    numeric: [false, true, true, true, true],
+    numeric: [false, true, true, true, true, true],
   });
   s.notes.push(
     `${rounds === 1 ? 'One run' : `Median of ${rounds} runs`} of ` +
       `\`run bench/sweeps/${tinyName}.yaml ` +
       '--no-tui\` on a fresh database, process startup and the final ' +
-      'summary included (dims [1,1,1], maxSteps 1, no trajectory). ' +
+      'summary included (dims [1,1,1], maxSteps 1, no trajectory); the ' +
+      'CPU share (as below) shows how much of the two cores it got. ' +
       `The database ends at ${fmt(dbMiB)} MiB ` +
       `(${fmt((dbMiB * 2 ** 20) / tinyCount)} bytes per trial).`,
   );
