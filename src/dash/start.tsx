@@ -61,6 +61,13 @@ const LEAVE_ALT_SCREEN = '\u001b[?1049l';
 const EMBEDDED_POLL_MS = 2_000;
 const EMBEDDED_FEED_MS = 500;
 
+/*
+ * LIMITATION: inside a run whose workers fill every core, loading the
+ * dashboard and drawing its first frames still take a few hundred
+ * milliseconds of the main thread, during which the workers wait for
+ * their next batches: a short run takes measurably longer than with
+ * --no-tui (bench section 5).
+ */
 export function startDashboard(options: DashboardOptions): DashboardHandle {
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
