@@ -155,63 +155,87 @@ export async function runLocal(
     tracker.completed(true);
   };
 
-  /**
-   * Runs `batch` on one thread and stores its rows. When the batch fails
-   * as a whole (a thread died, or it ran past its time limit), its trials
-   * run again one by one, so only the trial at fault is stored as failed.
-   */
-  const runBatch = async (batch: PlannedTrial[]): Promise<void> => {
+  /** Hands `batch` to a thread; the outcome never rejects. */
+  const dispatch = (batch: PlannedTrial[]): Dispatched => {
     const specs = batch.map((trial) => JSON.stringify(trial.spec));
     const started = performance.now();
     const limit = sizer.limit(batch.length);
-    let rows: PreparedTrial[];
     busy += 1;
-    try {
-      rows = await pool.run(
-        {
-          sweepId,
-          keys: batch.map((trial) => trial.key),
-          specs: `[${specs.join(',')}]`,
-        },
-        { signal: limit === undefined ? undefined : AbortSignal.timeout(limit) },
-      );
-    } catch (error) {
+    const outcome = pool.run(
+      {
+        sweepId,
+        keys: batch.map((trial) => trial.key),
+        specs: `[${specs.join(',')}]`,
+      },
+      { signal: limit === undefined ? undefined : AbortSignal.timeout(limit) },
+    ).then(
+      (rows): BatchOutcome => ({ rows }),
+      (error: unknown): BatchOutcome => ({ error }),
+    ).finally(() => {
       busy -= 1;
+    });
+
+    return { batch, specs, started, outcome };
+  };
+
+  /**
+   * Stores what a batch gave. When it failed as a whole (a thread died,
+   * or it ran past its time limit), its trials run again one by one, so
+   * only the trial at fault is stored as failed.
+   */
+  const settle = async (
+    sent: Dispatched,
+    outcome: BatchOutcome,
+  ): Promise<void> => {
+    if ('error' in outcome) {
       // A failed pool is not these trials' fault: leave them unstored so
       // a re-run runs them.
       if (poolError !== undefined) return;
-      if (batch.length === 1) {
-        recordFailure(batch[0], error, started);
+      if (sent.batch.length === 1) {
+        recordFailure(sent.batch[0], outcome.error, sent.started);
         return;
       }
       sizer.reset();
-      for (const trial of batch) {
+      for (const trial of sent.batch) {
         if (poolError !== undefined) return;
-        await runBatch([trial]);
+        const single = dispatch([trial]);
+        await settle(single, await single.outcome);
       }
       return;
     }
-    busy -= 1;
 
     let measuredMs = 0;
-    rows.forEach((row, index) => {
-      writer.addPrepared(row, specs[index]);
+    outcome.rows.forEach((row, index) => {
+      writer.addPrepared(row, sent.specs[index]);
       tracker.completed(row.values.outcome === 'failed');
       measuredMs += row.values.duration_ms ?? 0;
     });
-    sizer.observe(rows.length, measuredMs);
+    sizer.observe(outcome.rows.length, measuredMs);
   };
 
-  // One lane per thread, each with one batch in flight; the next batch is
-  // planned while the current one runs.
+  // One lane per thread with one batch in flight. The next batch is
+  // planned while the current one runs and handed over as soon as it
+  // returns, before its rows are stored, so the thread does not wait for
+  // the main thread's SQLite work.
   const lane = async () => {
     try {
+      const first = stopping() ? [] : take();
+      if (first.length === 0) return;
+      let current = dispatch(first);
       let next = stopping() ? [] : take();
-      while (next.length > 0) {
-        const running = runBatch(next);
+      for (;;) {
+        const outcome = await current.outcome;
+        let following: Dispatched | null =
+          'rows' in outcome && next.length > 0 && !stopping()
+            ? dispatch(next)
+            : null;
+        await settle(current, outcome);
+        if (following === null) {
+          if (next.length === 0 || stopping()) break;
+          following = dispatch(next);
+        }
+        current = following;
         next = stopping() ? [] : take();
-        await running;
-        if (stopping()) break;
       }
     } catch (error) {
       laneError ??= { error };
@@ -255,6 +279,16 @@ export async function runLocal(
 }
 
 export type { RunProgress, TrialSpec };
+
+type BatchOutcome = { rows: PreparedTrial[] } | { error: unknown };
+
+interface Dispatched {
+  batch: PlannedTrial[];
+  /** Each trial's spec as JSON, stored with its row. */
+  specs: string[];
+  started: number;
+  outcome: Promise<BatchOutcome>;
+}
 
 /** Milliseconds of work a batch of trials aims at. */
 const TARGET_BATCH_MS = 20;
