@@ -146,10 +146,15 @@ export const runCommand: Command = {
     const opening = useTui
       ? openDashboard(dbPath, plan.name, () => controller.abort(), forceStop)
       : undefined;
+    let printer = opening ? undefined : new ProgressPrinter(plan.name);
     void opening?.then((opened) => {
       dashboard = opened;
-    }, () => {});
-    const printer = opening ? undefined : new ProgressPrinter(plan.name);
+    }, (error: unknown) => {
+      // The run goes on without it, with plain progress lines.
+      const reason = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`The dashboard could not start: ${reason}\n`);
+      printer = new ProgressPrinter(plan.name);
+    });
 
     try {
       const onProgress = (progress: RunProgress) => {
@@ -188,8 +193,8 @@ export const runCommand: Command = {
         throw error;
       });
       writer.close();
-      if (opening) {
-        const opened = await opening;
+      const opened = await opening?.catch(() => undefined);
+      if (opened) {
         opened.feed.set(report.progress);
         // No pause: the final frame is left on the terminal instead, as
         // its last output before the summary.
