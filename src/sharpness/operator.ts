@@ -76,15 +76,39 @@ export function operatorT(
   const xm: Mat = { rows, cols, data: tmp.data };
   const acc: Mat = { rows, cols, data: tmp.data };
 
+  // B_1 = I and A_L = I, so the first and last terms are one-sided
+  // products; skip the identity factor there (and anywhere else it shows).
+  const leftIdentity = g.leftGram.map(isIdentity);
+  const rightIdentity = g.rightGram.map(isIdentity);
+
   return (x, out) => {
     xm.data = x;
     acc.data = out;
     out.fill(0);
     for (let i = 0; i < g.leftGram.length; i++) {
-      matmul(tmp, g.leftGram[i], xm);
-      addMatmul(acc, tmp, g.rightGram[i]);
+      if (leftIdentity[i] && rightIdentity[i]) {
+        for (let k = 0; k < out.length; k++) out[k] += x[k];
+      } else if (leftIdentity[i]) {
+        addMatmul(acc, xm, g.rightGram[i]);
+      } else if (rightIdentity[i]) {
+        addMatmul(acc, g.leftGram[i], xm);
+      } else {
+        matmul(tmp, g.leftGram[i], xm);
+        addMatmul(acc, tmp, g.rightGram[i]);
+      }
     }
   };
+}
+
+/** Exactly the identity matrix (as chainGrams builds for B_1, A_L). */
+function isIdentity(a: Mat): boolean {
+  for (let i = 0; i < a.rows; i++) {
+    for (let j = 0; j < a.cols; j++) {
+      if (a.data[i * a.cols + j] !== (i === j ? 1 : 0)) return false;
+    }
+  }
+
+  return true;
 }
 
 /** acc += a · b. */
