@@ -230,6 +230,21 @@ export function lanczos(
   throw new NumericError('Lanczos: no convergence check ran');
 }
 
+/**
+ * √(a² + b²) without overflow or underflow: Math.hypot's variadic
+ * generality costs more than the whole rotation it sits in.
+ */
+function hypot(a: number, b: number): number {
+  const x = Math.abs(a);
+  const y = Math.abs(b);
+  const big = x > y ? x : y;
+  if (big === 0 || big === Infinity) return big;
+  const small = x > y ? y : x;
+  const q = small / big;
+
+  return big * Math.sqrt(1 + q * q);
+}
+
 function argExtreme(values: Float64Array, sign: 1 | -1): number {
   let best = 0;
   for (let k = 1; k < values.length; k++) {
@@ -295,7 +310,7 @@ function tridiagonalQl(
       }
       // Wilkinson shift from the leading 2×2 of the block.
       const theta = (d[l + 1] - d[l]) / (2 * e[l]);
-      const root = Math.hypot(theta, 1);
+      const root = hypot(theta, 1);
       let g =
         d[end] - d[l] + e[l] / (theta + (theta >= 0 ? root : -root));
       let s = 1;
@@ -305,7 +320,7 @@ function tridiagonalQl(
       for (let i = end - 1; i >= l; i--) {
         const f = s * e[i];
         const b = c * e[i];
-        const r = Math.hypot(f, g);
+        const r = hypot(f, g);
         e[i + 1] = r;
         if (r === 0) {
           // Exact underflow splits the block: restart on the pieces.
