@@ -51,10 +51,12 @@ export type ResolvedEscapeOptions = Required<
   Pick<EscapeOptions, 'target' | 'stepSize' | 'stepRatio'>;
 
 export function resolveEscapeOptions(o: EscapeOptions): ResolvedEscapeOptions {
-  const r: ResolvedEscapeOptions = {
-    ...ESCAPE_DEFAULTS,
-    ...stripUndefined(o),
-  } as ResolvedEscapeOptions;
+  // Defaults, then every option the caller set (undefined means unset).
+  const merged: Record<string, unknown> = { ...ESCAPE_DEFAULTS };
+  for (const [key, value] of Object.entries(o)) {
+    if (value !== undefined) merged[key] = value;
+  }
+  const r = merged as ResolvedEscapeOptions;
 
   const hasSize = o.stepSize !== undefined;
   const hasRatio = o.stepRatio !== undefined;
@@ -109,10 +111,4 @@ function positive(x: number, location: string): void {
       location,
     });
   }
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(o).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
 }
