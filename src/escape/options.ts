@@ -51,12 +51,24 @@ export type ResolvedEscapeOptions = Required<
   Pick<EscapeOptions, 'target' | 'stepSize' | 'stepRatio'>;
 
 export function resolveEscapeOptions(o: EscapeOptions): ResolvedEscapeOptions {
-  // Defaults, then every option the caller set (undefined means unset).
-  const merged: Record<string, unknown> = { ...ESCAPE_DEFAULTS };
-  for (const [key, value] of Object.entries(o)) {
-    if (value !== undefined) merged[key] = value;
-  }
-  const r = merged as ResolvedEscapeOptions;
+  // Field by field (undefined means unset): a spread of the options over
+  // the defaults costs microseconds per trial in V8, here a few ns.
+  const d = ESCAPE_DEFAULTS;
+  const r: ResolvedEscapeOptions = {
+    factors: o.factors,
+    target: o.target,
+    stepSize: o.stepSize,
+    stepRatio: o.stepRatio,
+    radius: o.radius,
+    direction: or(o.direction, d.direction),
+    seed: or(o.seed, d.seed),
+    maxSteps: or(o.maxSteps, d.maxSteps),
+    escapeDistance: or(o.escapeDistance, d.escapeDistance),
+    convergedLoss: or(o.convergedLoss, d.convergedLoss),
+    earlyStop: or(o.earlyStop, d.earlyStop),
+    trajectorySamples: or(o.trajectorySamples, d.trajectorySamples),
+    trajectorySharpness: or(o.trajectorySharpness, d.trajectorySharpness),
+  };
 
   const hasSize = o.stepSize !== undefined;
   const hasRatio = o.stepRatio !== undefined;
@@ -103,6 +115,11 @@ export function resolveEscapeOptions(o: EscapeOptions): ResolvedEscapeOptions {
   }
 
   return r;
+}
+
+/** The option when set (null too, so validation sees it), else the default. */
+function or<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
 }
 
 function positive(x: number, location: string): void {
