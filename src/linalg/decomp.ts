@@ -10,7 +10,7 @@ import type {
   SingularValueDecomposition,
 } from 'ml-matrix';
 import { NumericError } from '../errors.js';
-import { type Mat, zeros } from './mat.js';
+import { identity, type Mat, zeros } from './mat.js';
 import type { Rng } from './rng.js';
 
 type MlMatrix = {
@@ -70,6 +70,9 @@ export function symEig(a: Mat): SymEig {
     throw new NumericError(
       'symmetric eigen-decomposition of a matrix with non-finite entries',
     );
+  }
+  if (n === 1) {
+    return { values: Float64Array.of(a.data[0]), vectors: identity(1) };
   }
   const m = new (ml().Matrix)(n, n);
   for (let i = 0; i < n; i++) {

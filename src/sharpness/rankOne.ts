@@ -111,9 +111,15 @@ function topEigenvector(s: Mat, guess?: Float64Array): Float64Array {
 
 function unit(v: Float64Array): Float64Array {
   let n = 0;
-  for (const x of v) n += x * x;
+  for (let i = 0; i < v.length; i++) n += v[i] * v[i];
   n = Math.sqrt(n);
-  if (!(n > 0)) return Float64Array.from(v, (_, i) => (i === 0 ? 1 : 0));
+  const out = new Float64Array(v.length);
+  if (!(n > 0)) {
+    out[0] = 1;
 
-  return Float64Array.from(v, (x) => x / n);
+    return out;
+  }
+  for (let i = 0; i < v.length; i++) out[i] = v[i] / n;
+
+  return out;
 }
