@@ -63,6 +63,7 @@ export async function runLocal(
     name: 'runBatch',
     minThreads: workers,
     maxThreads: workers,
+    concurrentTasksPerWorker: options.trialTimeoutMs === undefined ? 2 : 1,
     idleTimeout: 60_000,
     resourceLimits: {
       maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
@@ -213,29 +214,29 @@ export async function runLocal(
     sizer.observe(outcome.rows.length, measuredMs);
   };
 
-  // One lane per thread with one batch in flight. The next batch is
-  // planned while the current one runs and handed over as soon as it
-  // returns, before its rows are stored, so the thread does not wait for
-  // the main thread's SQLite work.
+  // One lane per thread. While trials are short, each lane keeps a second
+  // batch waiting in its thread, so the thread does not idle while the
+  // main thread stores rows, plans or draws the dashboard (see
+  // BatchSizer.queueDepth for when it keeps only one).
   const lane = async () => {
     try {
-      const first = stopping() ? [] : take();
-      if (first.length === 0) return;
-      let current = dispatch(first);
-      let next = stopping() ? [] : take();
-      for (;;) {
-        const outcome = await current.outcome;
-        let following: Dispatched | null =
-          'rows' in outcome && next.length > 0 && !stopping()
-            ? dispatch(next)
-            : null;
-        await settle(current, outcome);
-        if (following === null) {
-          if (next.length === 0 || stopping()) break;
-          following = dispatch(next);
+      const inFlight: Dispatched[] = [];
+      const refill = () => {
+        while (inFlight.length < sizer.queueDepth() && !stopping()) {
+          const batch = take();
+          if (batch.length === 0) return;
+          inFlight.push(dispatch(batch));
         }
-        current = following;
-        next = stopping() ? [] : take();
+      };
+      refill();
+      while (inFlight.length > 0) {
+        const current = inFlight.shift()!;
+        const outcome = await current.outcome;
+        // Work is handed over before the rows are stored; after a failed
+        // batch, its trials are first re-run one by one.
+        if ('rows' in outcome) refill();
+        await settle(current, outcome);
+        refill();
       }
     } catch (error) {
       laneError ??= { error };
@@ -318,6 +319,19 @@ export class BatchSizer {
     this.perTrialMs = this.perTrialMs === null
       ? mean
       : 0.7 * this.perTrialMs + 0.3 * mean;
+  }
+
+  /**
+   * Batches handed to one thread at a time: two while trials are short
+   * enough to batch, so a waiting batch costs a graceful stop at most
+   * about TARGET_BATCH_MS; one for long trials (a stop then waits for the
+   * running trial only) and under a per-trial timeout, whose clock starts
+   * when a batch is handed over.
+   */
+  queueDepth(): number {
+    if (this.timeoutMs !== undefined || this.perTrialMs === null) return 1;
+
+    return 2 * this.perTrialMs <= TARGET_BATCH_MS ? 2 : 1;
   }
 
   /** Back to one trial per batch until the next measurement. */
