@@ -51,15 +51,17 @@ const ENTER_ALT_SCREEN = '\u001b[?1049h';
 const LEAVE_ALT_SCREEN = '\u001b[?1049l';
 
 /*
- * Inside a run the overview redraws when the run's progress moved (looked
- * at every EMBEDDED_FEED_MS) and at least once a second: about twice a
- * second. Ink's own frame cap stays at its default (30 per second), which
+ * Inside a run the overview redraws once a second (EMBEDDED_FEED_MS),
+ * when the run's progress moved or the clock did: each frame costs the
+ * main thread milliseconds of layout and text measuring that it would
+ * otherwise spend feeding the workers. Views the user opens refresh at
+ * their own rate. Ink's own frame cap stays at its default (30 per second), which
  * only merges bursts: a lower cap leaves a throttle timer pending after
  * the last frame, and the process would wait for it before exiting.
  */
 /** Database reads of the counters inside a run (the feed is fresher). */
 const EMBEDDED_POLL_MS = 2_000;
-const EMBEDDED_FEED_MS = 500;
+const EMBEDDED_FEED_MS = 1_000;
 
 /*
  * LIMITATION: inside a run whose workers fill every core, loading the
