@@ -137,7 +137,7 @@ export async function dashboardSection(ctx: BenchContext): Promise<Section> {
 
   // A few percent is the effect to see: single runs on a shared two-core
   // machine vary by more than that, so take enough pairs for a median.
-  const rounds = ctx.quick ? 3 : 7;
+  const rounds = ctx.quick ? 3 : 5;
   const plain: number[] = [];
   const dash: number[] = [];
   const ratios: number[] = [];
