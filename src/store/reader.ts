@@ -83,10 +83,25 @@ class SqliteReader implements StoreReader {
     return { ...summary, definition: JSON.parse(row.definition) };
   }
 
+  /**
+   * Rows of a read-only statement, keyed by column name in column order.
+   * A name that repeats (`SELECT a.x, b.x …`) gets `:2`, `:3`… appended
+   * instead of overwriting the earlier column.
+   */
   query(sql: string, params: unknown[] = []): Record<string, unknown>[] {
     const statement = prepareQuery(this.db, sql);
     try {
-      return statement.all(...params) as Record<string, unknown>[];
+      const names = uniqueNames(statement.columns().map((c) => c.name));
+      const rows = statement.raw(true).all(...params) as unknown[][];
+
+      return rows.map((row) => {
+        const out: Record<string, unknown> = {};
+        names.forEach((name, i) => {
+          out[name] = row[i];
+        });
+
+        return out;
+      });
     } catch (cause) {
       throw new StoreError('STORE', `Query failed: ${(cause as Error).message}`,
         {
@@ -187,4 +202,15 @@ function summarise(
     updatedAt: sweep.updated_at,
     latestRun: run === undefined ? null : toRun(run),
   };
+}
+
+function uniqueNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+
+  return names.map((name) => {
+    const count = (seen.get(name) ?? 0) + 1;
+    seen.set(name, count);
+
+    return count === 1 ? name : `${name}:${count}`;
+  });
 }

@@ -97,6 +97,14 @@ describe('the trials view', () => {
   });
 });
 
+describe('query column names', () => {
+  it('keeps every column when names repeat, in column order', () => {
+    const rows = reader.query('SELECT 1 AS a, 2 AS a, 3 AS b, 4 AS a');
+    expect(rows).toEqual([{ a: 1, 'a:2': 2, b: 3, 'a:3': 4 }]);
+    expect(Object.keys(rows[0])).toEqual(['a', 'a:2', 'b', 'a:3']);
+  });
+});
+
 describe('query', () => {
   const writes = [
     `INSERT INTO sweeps (name, definition, total, created_at, updated_at)
