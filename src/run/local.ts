@@ -359,9 +359,10 @@ export class BatchSizer {
    */
   limit(size: number): number | undefined {
     if (this.timeoutMs === undefined) return undefined;
-    if (size === 1) return this.timeoutMs;
+    if (size === 1) return Math.ceil(this.timeoutMs);
     const expected = size * (this.perTrialMs ?? this.timeoutMs);
 
-    return Math.min(this.timeoutMs, Math.max(1_000, 20 * expected));
+    // Whole milliseconds: AbortSignal.timeout refuses fractions.
+    return Math.ceil(Math.min(this.timeoutMs, Math.max(1_000, 20 * expected)));
   }
 }

@@ -55,6 +55,13 @@ describe('batch sizes', () => {
     roomy.observe(100, 10);
     // 200 trials expected to take 20 ms get 1 s before they are retried.
     expect(roomy.limit(roomy.size())).toBe(1_000);
+    // Limits are whole milliseconds (AbortSignal.timeout refuses others).
+    const odd = new BatchSizer(30_000);
+    odd.observe(7, 1000 / 3); // 47.6… ms per trial, batches of one
+    odd.observe(3, 200); // mean between: batches of several trials
+    const limit = odd.limit(3)!;
+    expect(Number.isInteger(limit)).toBe(true);
+    expect(() => AbortSignal.timeout(limit)).not.toThrow();
   });
 });
 

@@ -127,7 +127,9 @@ export async function startRemoteWorker(
   ): Promise<{ message: TrialOutcomeMessage; final: boolean }> => {
     const started = performance.now();
     const timeoutMs = settings.trialTimeoutMs;
-    const timeout = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined;
+    const timeout = timeoutMs
+      ? AbortSignal.timeout(Math.ceil(timeoutMs))
+      : undefined;
     const signals = [signal, timeout]
       .filter((item): item is AbortSignal => item !== undefined);
 
