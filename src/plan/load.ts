@@ -2,7 +2,7 @@
  * Entry points: a sweep file or text in, a plan out, or one
  * SweepValidationError listing what is wrong and where.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 
 import { SweepValidationError } from '../errors.js';
 import { Issues } from './issues.js';
@@ -52,7 +52,20 @@ function readSweepText(path: string): string {
   let bytes: Buffer;
 
   try {
-    if (statSync(path).size > MAX_FILE_BYTES) {
+    // statSync follows symlinks and never blocks, whereas reading a FIFO
+    // waits for a writer and a device such as /dev/zero never ends.
+    const stats = statSync(path);
+    if (stats.isDirectory()) {
+      fail(path, 'is a directory', 'pass a .yaml file inside it');
+    }
+    if (!stats.isFile()) {
+      fail(
+        path,
+        `is not a regular file (${fileKind(stats)})`,
+        'pass the .yaml sweep file itself, e.g. sweeps/default.yaml',
+      );
+    }
+    if (stats.size > MAX_FILE_BYTES) {
       fail(path, 'is larger than 1 MB', 'pass the .yaml sweep file');
     }
     bytes = readFileSync(path);
@@ -71,6 +84,14 @@ function readSweepText(path: string): string {
       error,
     );
   }
+}
+
+function fileKind(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a file';
 }
 
 function readError(path: string, error: unknown): SweepValidationError {
