@@ -55,12 +55,10 @@ function singularTarget(
   seed: number,
 ): Mat {
   const r = Math.min(rows, cols);
-  if (!Array.isArray(values) || values.length > r) {
-    throw new InputError(
-      `target.values lists ${values?.length} singular values but a ` +
-        `${rows}×${cols} target has at most ${r}`,
-      { location: 'target.values', hint: `give at most ${r} values` },
-    );
+  if (!Array.isArray(values)) {
+    throw new InputError('target.values must be a list of numbers ≥ 0', {
+      location: 'target.values',
+    });
   }
   values.forEach((v, k) => {
     if (!Number.isFinite(v) || v < 0) {
@@ -70,6 +68,17 @@ function singularTarget(
       );
     }
   });
+  // Trailing zeros are the padding the target has anyway.
+  let used = values.length;
+  while (used > 0 && values[used - 1] === 0) used -= 1;
+  if (used > r) {
+    throw new InputError(
+      `target.values lists ${used} singular values up to the last nonzero ` +
+        `one, but a ${rows}×${cols} target has at most ${r}`,
+      { location: 'target.values', hint: `give at most ${r} nonzero values` },
+    );
+  }
+  values = values.slice(0, used);
   const rng = new Rng(derive(seed, STREAM.target));
   const u = randomOrthogonal(rows, rng);
   const v = randomOrthogonal(cols, rng);

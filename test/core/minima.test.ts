@@ -69,6 +69,18 @@ describe('targets', () => {
     expect(() =>
       buildTarget({ kind: 'singular', values: [1, 1, 1] }, [2, 4, 3], 0),
     ).toThrow(SharpsweepError);
+    expect(() =>
+      buildTarget({ kind: 'singular', values: [1, 0, 1] }, [2, 4, 3], 0),
+    ).toThrow(/at most 2/);
+  });
+
+  it('trailing zero values are padding, as in the planner', () => {
+    // A 1×1 target: [2, 0] and [2] are the same target.
+    const dims = [1, 5, 1];
+    const padded = buildTarget({ kind: 'singular', values: [2, 0] }, dims, 3);
+    const plain = buildTarget({ kind: 'singular', values: [2] }, dims, 3);
+    expect(Math.abs(padded.data[0])).toBe(2);
+    expect(Array.from(padded.data)).toEqual(Array.from(plain.data));
   });
 });
 
