@@ -218,7 +218,13 @@ export function lanczos(
           `Lanczos did not converge in ${maxIter} iterations ` +
             `(residuals ${resLo.toExponential(2)}, ` +
             `${resHi.toExponential(2)} vs ${(tol * scale).toExponential(2)})`,
-          { hint: 'raise maxIter or loosen tol' },
+          {
+            hint:
+              'the extreme eigenvalues are too tightly clustered to ' +
+              'separate in this many iterations (a nearly repeated top ' +
+              'eigenvalue, e.g. strongly imbalanced factors); a smaller ' +
+              'or less imbalanced chain converges',
+          },
         );
       }
     }

@@ -1,11 +1,19 @@
 /**
  * Exact sharpness at a global minimizer (`P = M`): `λ_max(H) = 2 λ_max(T)`
  * with T from operator.ts, by a dense symmetric eigen-decomposition when
- * `d_L·d_0` is small and by Lanczos on the matrix-free T otherwise.
+ * `d_L·d_0` is small, from the two Gram matrices of a wide depth-2 chain
+ * (T is then a Kronecker sum), and by Lanczos on the matrix-free T
+ * otherwise.
  */
 import type { Chain } from '../dmf/index.js';
 import { NumericError } from '../errors.js';
-import { column, lanczos, symEig } from '../linalg/index.js';
+import {
+  column,
+  lanczos,
+  type Mat,
+  matmul,
+  symEig,
+} from '../linalg/index.js';
 import {
   chainGrams,
   type ChainGrams,
@@ -54,6 +62,19 @@ export interface MinimizerSharpness {
   route: 'dense' | 'lanczos';
 }
 
+/** `x ↦ g x` for a dense symmetric matrix, as a Lanczos operator. */
+function denseOperator(g: Mat): (x: Float64Array, out: Float64Array) => void {
+  const n = g.rows;
+  const xm: Mat = { rows: n, cols: 1, data: new Float64Array(0) };
+  const ym: Mat = { rows: n, cols: 1, data: new Float64Array(0) };
+
+  return (x, out) => {
+    xm.data = x;
+    ym.data = out;
+    matmul(ym, g, xm);
+  };
+}
+
 /** Exact sharpness and top direction at a zero-residual chain. */
 export function minimizerSharpness(
   chain: Chain,
@@ -69,6 +90,28 @@ export function minimizerSharpness(
     const eig = symEig(denseT(grams));
     value = eig.values[size - 1];
     x = column(eig.vectors, size - 1);
+  } else if (grams.leftGram.length === 2) {
+    // Depth 2: T(X) = W₂W₂ᵀ X + X W₁ᵀW₁ (B_1 = I, A_2 = I) is a Kronecker
+    // sum, whose top eigenpair is α + β with X = u vᵀ from the top pairs
+    // (α, u), (β, v) of the two Gram matrices. Lanczos on T itself stalls
+    // when the sum's top is tightly clustered (strongly imbalanced
+    // factors), while the two small problems are always well separated
+    // enough (and exact at the latest after d iterations).
+    const left = lanczos(denseOperator(grams.leftGram[0]), grams.rows, {
+      seed: options.seed ?? 0,
+      want: 'largest',
+    }).largest;
+    const right = lanczos(denseOperator(grams.rightGram[1]), grams.cols, {
+      seed: options.seed ?? 0,
+      want: 'largest',
+    }).largest;
+    value = left.value + right.value;
+    x = new Float64Array(size);
+    for (let a = 0; a < grams.rows; a++) {
+      for (let b = 0; b < grams.cols; b++) {
+        x[a * grams.cols + b] = left.vector[a] * right.vector[b];
+      }
+    }
   } else {
     const res = lanczos(operatorT(grams), size, {
       seed: options.seed ?? 0,

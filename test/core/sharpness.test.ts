@@ -5,7 +5,13 @@ import {
   hessianVector,
   product,
 } from '../../src/dmf/index.js';
-import { fromRows, Rng, symEig } from '../../src/linalg/index.js';
+import {
+  fromRows,
+  Rng,
+  svd,
+  symEig,
+  zeros,
+} from '../../src/linalg/index.js';
 import {
   closedForms,
   flattestDirection,
@@ -77,6 +83,52 @@ describe('routes chosen by size agree', () => {
     expect(byDefault.route).toBe('lanczos');
     expect(relErr(byDefault.lambdaMax, dense.lambdaMax)).toBeLessThan(1e-9);
     expect(relErr(byDefault.lambdaMin, dense.lambdaMin)).toBeLessThan(1e-8);
+  });
+});
+
+describe('wide depth-2 minimizers (T is a Kronecker sum)', () => {
+  /** W_1 = e^c·diag(√s)Vᵀ, W_2 = e^(−c)·U diag(√s): a minimizer of M. */
+  function imbalancedPair(d: number, c: number, seed: number) {
+    const rng = new Rng(seed);
+    const rows = Array.from({ length: d }, () =>
+      Array.from({ length: d }, () => rng.gaussian()));
+    const m = fromRows(rows);
+    const dec = svd(m);
+    const w1 = zeros(d, d);
+    const w2 = zeros(d, d);
+    for (let i = 0; i < d; i++) {
+      const r = Math.sqrt(dec.values[i]);
+      for (let j = 0; j < d; j++) {
+        w1.data[i * d + j] = Math.exp(c) * r * dec.right.data[j * d + i];
+        w2.data[j * d + i] = Math.exp(-c) * dec.left.data[j * d + i] * r;
+      }
+    }
+
+    return { chain: chainFromFactors([w1, w2]), target: m };
+  }
+
+  it('strong imbalance: the exact value is the depth-2 closed form', () => {
+    // e^{±3}: the top of T is a tight cluster (Lanczos on T itself needs
+    // ~290 iterations here and over 1000 at width 200).
+    const { chain, target } = imbalancedPair(40, 3, 5);
+    const exact = minimizerSharpness(chain);
+    const forms = closedForms(chain, target);
+    expect(relErr(exact.sharpness, forms.depth2.value)).toBeLessThan(1e-12);
+    // The direction is a unit eigenvector of the Hessian: H v = λ v.
+    const hv = hessianVector(chain, target, exact.top);
+    let residual = 0;
+    for (let k = 0; k < hv.length; k++) {
+      residual = Math.max(residual,
+        Math.abs(hv[k] - exact.sharpness * exact.top[k]));
+    }
+    expect(residual).toBeLessThan(1e-9 * exact.sharpness);
+  });
+
+  it('mild imbalance: the same value as Lanczos on the whole T', () => {
+    const { chain } = imbalancedPair(12, 0.5, 6);
+    const split = minimizerSharpness(chain);
+    const dense = minimizerSharpness(chain, { denseLimit: 1e9 });
+    expect(relErr(split.sharpness, dense.sharpness)).toBeLessThan(1e-12);
   });
 });
 
