@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 import { OptionError } from '../errors.js';
@@ -80,6 +81,35 @@ export function positiveInteger(
   }
 
   return parsed;
+}
+
+/**
+ * `--workers`: a positive integer, at most 4 per core (and at least 64
+ * allowed anywhere). Each worker is a thread with its own heap; hundreds
+ * of them exhaust memory and the main thread, which feeds them all,
+ * without computing anything faster.
+ */
+export function workerCount(value: string | undefined): number | undefined {
+  const count = positiveInteger(value, '--workers');
+  const cap = maxWorkers();
+  if (count !== undefined && count > cap) {
+    throw new OptionError(
+      `--workers ${count} is more threads than this machine can use ` +
+        `(at most ${cap} here: 4 per core, and never fewer than 64)`,
+      {
+        location: '--workers',
+        hint: `Use one per core (the default, ${availableParallelism()} ` +
+          'here); more only helps while trials wait on I/O, which they ' +
+          'do not.',
+      },
+    );
+  }
+
+  return count;
+}
+
+export function maxWorkers(): number {
+  return Math.max(64, 4 * availableParallelism());
 }
 
 export function requirePositional(

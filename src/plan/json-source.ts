@@ -6,7 +6,9 @@
 import type { Issues, SourcePosition } from './issues.js';
 import { firstDuplicateKey } from './json-duplicates.js';
 
-export function readJson(text: string, issues: Issues): unknown {
+export function readJson(source: string, issues: Issues): unknown {
+  // A UTF-8 byte-order mark (some editors write one) is not JSON.
+  const text = source.replace(/^\uFEFF/, '');
   if (text.includes('\u0000')) {
     issues.add({
       path: [],
@@ -34,7 +36,7 @@ export function readJson(text: string, issues: Issues): unknown {
   try {
     value = JSON.parse(text);
   } catch {
-    issues.add(syntaxIssue(text.replace(/^\uFEFF/, '')));
+    issues.add(syntaxIssue(text));
 
     return undefined;
   }

@@ -202,6 +202,13 @@ describe('escape input', () => {
     },
   );
 
+  it('reads input that starts with a UTF-8 byte-order mark', () => {
+    const text = JSON.stringify({ ...tiny, stepRatio: 1.2, radius: 0,
+      direction: 'top' });
+    const input = parseEscapeInput('\uFEFF' + text, FILE);
+    expect(input).toEqual(parseEscapeInput(text, FILE));
+  });
+
   it('fills maxSteps and escapeDistance defaults (20000, 1e-3)', () => {
     const input = parseEscapeInput(
       JSON.stringify({

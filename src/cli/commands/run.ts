@@ -9,6 +9,7 @@ import {
   formatHelp,
   parseCommand,
   positiveInteger,
+  workerCount,
   requirePositional,
   type CommandHelp,
 } from '../args.js';
@@ -71,7 +72,7 @@ export const runCommand: Command = {
       });
     }
     const workers =
-      positiveInteger(values.workers as string | undefined, '--workers') ??
+      workerCount(values.workers as string | undefined) ??
       defaultWorkerCount();
     const trialTimeoutMs = positiveInteger(
       values.timeout as string | undefined,

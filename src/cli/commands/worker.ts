@@ -10,6 +10,7 @@ import {
   formatHelp,
   parseCommand,
   positiveInteger,
+  workerCount,
   type CommandHelp,
 } from '../args.js';
 import type { Command } from './types.js';
@@ -93,7 +94,7 @@ export const workerCommand: Command = {
     const tally = { done: 0, failed: 0, retried: 0 };
     const worker = await startRemoteWorker({
       redisUrl,
-      workers: positiveInteger(option('workers'), '--workers'),
+      workers: workerCount(option('workers')),
       queue: option('queue'),
       trialTimeoutMs: positiveInteger(option('timeout'), '--timeout'),
       workerMemoryMb: positiveInteger(
