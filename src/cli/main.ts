@@ -3,6 +3,7 @@ import { SharpsweepError } from '../errors.js';
 import { kernelDescription } from '../linalg/native.js';
 import { commands } from './commands/index.js';
 import { reportError } from './report-error.js';
+import { STDOUT_CLOSED } from './stdout.js';
 
 const topHelp = `sharpsweep — exact sharpness and gradient-descent escape sweeps near
 deep matrix factorization minima, stored in SQLite.
@@ -47,8 +48,15 @@ async function main(argv: string[]): Promise<number> {
 
 // `sharpsweep query … | head` closes the pipe early; that is the reader's
 // choice, not an error worth a stack trace.
+// A command with work to save (a run) listens for STDOUT_CLOSED and stops
+// gracefully instead; later writes to the closed pipe are dropped.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') {
+    if (process.listenerCount(STDOUT_CLOSED) > 0) {
+      // Node's typings list only its own events for emit.
+      (process.emit as (event: string) => boolean)(STDOUT_CLOSED);
+      return;
+    }
     process.exit(process.exitCode ?? 0);
   }
   throw error;

@@ -67,6 +67,33 @@ describe('Ctrl-C during a plain (--no-tui) run', () => {
     expectResumeCompletes(steady, db);
   });
 
+  it('a closed output pipe stops it like Ctrl-C: exit 141, resumable',
+    async () => {
+    // `sharpsweep run … | head -1`: the reader goes away mid-run.
+    const steady = fixture('steady.yaml');
+    const db = freshDb();
+    const child = cliAsync(['run', steady, '--db', db, '--no-tui']);
+    const exit = exited(child);
+
+    await waitFor(() => storedCount(db) >= 30, '30 stored trials');
+    child.stdout!.destroy();
+    const { code, stderr } = await exit;
+
+    expect(code, stderr).toBe(141);
+    expect(stderr).toContain('run the same command again to resume');
+    const stored = storedCount(db);
+    expect(stored).toBeLessThan(distinctKeys(steady));
+    expect(readRows(db, 'SELECT done FROM sweeps')).toEqual([
+      { done: stored },
+    ]);
+    expect(readRows(db, 'SELECT status FROM runs')).toEqual([
+      { status: 'stopped' },
+    ]);
+    expectIntegrity(db);
+
+    expectResumeCompletes(steady, db);
+  });
+
   it('a second Ctrl-C stops at once without corrupting anything', async () => {
     // Trials of about a second each: a graceful stop would wait for them.
     const slow = fixture('slow.yaml');

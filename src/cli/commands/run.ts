@@ -13,6 +13,7 @@ import {
   requirePositional,
   type CommandHelp,
 } from '../args.js';
+import { EXIT_PIPE_CLOSED, STDOUT_CLOSED } from '../stdout.js';
 import { defaultDbPath } from '../defaults.js';
 import { formatDuration, formatPercent } from '../format.js';
 import { printSummary } from '../summary.js';
@@ -138,6 +139,14 @@ export const runCommand: Command = {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // Nobody reads the progress any more: stop as for Ctrl-C, keep what is
+    // finished, and say so in the exit code.
+    let stdoutClosed = false;
+    const onStdoutClosed = () => {
+      stdoutClosed = true;
+      controller.abort();
+    };
+    process.on(STDOUT_CLOSED, onStdoutClosed);
 
     const useTui =
       !values['no-tui'] && process.stdout.isTTY && process.stdin.isTTY;
@@ -209,14 +218,16 @@ export const runCommand: Command = {
           `Stopped with ${report.progress.done}/${report.progress.total} ` +
             'trials stored; run the same command again to resume.\n',
         );
-        return 130;
+        return stdoutClosed ? EXIT_PIPE_CLOSED : 130;
       }
+      if (stdoutClosed) return EXIT_PIPE_CLOSED;
 
       printSummary(dbPath, plan.name);
       return 0;
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off(STDOUT_CLOSED, onStdoutClosed);
     }
   },
 };
