@@ -307,6 +307,92 @@ describe('keys', () => {
   });
 });
 
+// A terminal multiplexer or a paste sends several keys in one write; Ink
+// hands a run of plain characters over as one input.
+describe('keys sent together', () => {
+  async function tableOf(trials: Trial[], props: Props = {}) {
+    temp = tempDatabase();
+    const sweep = addSweep(temp.db, 'together', { total: trials.length });
+    addSweep(temp.db, 'other', { total: 1 });
+    addTrials(temp.db, sweep, trials);
+    const view = mount(temp.path, props);
+    await view.until('▶ together');
+    return view;
+  }
+  const selectedKey = (frame: string) =>
+    /▶ (\S+)/.exec(frame)?.[1].replace('…', '');
+  const byRatio = (trials: Trial[]) => [...trials].sort((a, b) =>
+    a.stepRatio! - b.stepRatio! || (a.key < b.key ? -1 : 1));
+
+  it('two tabs in one write move two views', async () => {
+    temp = tempDatabase();
+    addSweep(temp.db, 'tabs', { total: 1 });
+    const { until, press } = mount(temp.path);
+    await until('▶ tabs');
+    await press('\t\t');
+    await until('No escaped trials with a landing ratio yet.');
+  });
+
+  it('keys after a tab reach the view the tab opened', async () => {
+    const trials = grid(20, 21);
+    const order = byRatio(trials);
+    const { until, press, frame } = await tableOf(trials);
+    // In the overview, j would select the sweep "other".
+    await press('\t\t\tjj');
+    await until(`▶ ${order[2].key}`);
+    expect(selectedKey(frame())).toBe(order[2].key);
+    expect(frame().split('\n')[0]).toMatch(/sweep together$/);
+  });
+
+  it('arrows sent together still move one row each', async () => {
+    const trials = grid(20, 22);
+    const order = byRatio(trials);
+    const { until, press } = await tableOf(trials);
+    await press('\t\t\t');
+    await until(`▶ ${order[0].key}`);
+    await press('\u001b[B\u001b[B\u001b[B');
+    await until(`▶ ${order[3].key}`);
+  });
+
+  it('erases two characters with two backspaces in one write, and applies '
+    + 'a filter that ends in a newline', async () => {
+    const trials = grid(60, 23);
+    const escaped = trials.filter((t) => t.outcome === 'escaped');
+    const { until, press, frame } = await tableOf(trials);
+    await press('\t\t\t');
+    await until(/▶ t\d{4}/);
+
+    await press('/', 'outcome=escapedxx');
+    await until('outcome=escapedxx');
+    await press('\u007f\u007f');
+    await until(/outcome=escaped(?!x)/);
+    await press('\r');
+    await until(`of ${escaped.length} `);
+    const rows = frame().split('\n').filter((l) => /^[▶ ] t\d{4}/.test(l));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => row.includes(' escaped '))).toBe(true);
+
+    // Opening the prompt, typing and Enter in one write; the prompt
+    // opens with the current filter, and the newline applies the whole.
+    const stayed = trials.filter((t) => t.outcome === 'stayed');
+    await press('/\u007f\u007f\u007f\u007f\u007f\u007f\u007fstayed\n');
+    await until(`of ${stayed.length} `);
+    expect(frame().split('\n').filter((l) => /^[▶ ] t\d{4}/.test(l))
+      .every((row) => row.includes(' stayed '))).toBe(true);
+  });
+
+  it('reads Ctrl-C inside a write', async () => {
+    const calls: string[] = [];
+    const { press } = await tableOf(grid(5, 24), {
+      onStop: () => calls.push('stop'),
+      onForceStop: () => calls.push('force'),
+    });
+    // The first asks for a gentle stop, the second for a forced one.
+    await press('q\u0003');
+    expect(calls).toEqual(['stop', 'force']);
+  });
+});
+
 describe('the trial detail', () => {
   it('is reached with enter and esc leads back', async () => {
     const trials = grid(10, 15);

@@ -138,6 +138,13 @@ describe('sharpsweep dash in a terminal', () => {
     const bar = wide.split('\n').find((line) => line.includes('48/48'))!;
     expect(bar.length).toBeGreaterThan(80);
 
+    // Two keys in one send reach the program as one input ("\t\t"):
+    // both count, overview → phase map → landing.
+    tmux.keys('Tab', 'Tab');
+    // (Its trials have no landing ratio stored.)
+    await tmux.until(/No escaped trials with a landing ratio yet/,
+      'the landing view after two tabs sent together');
+
     tmux.keys('q');
     await eventually(() => tmux.exitCode() === 0, 5000, 'exit code 0');
   });

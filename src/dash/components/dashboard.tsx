@@ -2,12 +2,14 @@ import { Box, useApp, useInput, type Key } from 'ink';
 import { useEffect, useRef, useState, type Dispatch } from 'react';
 
 import { withFeed, type FeedProgress, type ProgressFeed } from '../feed.js';
+import { splitKeys, type KeyPress } from '../keys.js';
 
 import { useDashState } from '../hooks/use-dash-state.js';
 import { useListKeys } from '../hooks/use-list-keys.js';
 import { useLive } from '../hooks/use-live.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { useTick } from '../hooks/use-tick.js';
+import { ViewKeys, type KeyHandler } from '../hooks/use-view-keys.js';
 import { RateTracker } from '../progress.js';
 import type { DashSource } from '../source.js';
 import type { Action, DashState } from '../state.js';
@@ -97,13 +99,36 @@ export function Dashboard(props: DashboardProps) {
       exit();
     }
   };
+  // Every input event is read here and split into its keys; each key
+  // sees the state the previous one left (see useDashState). The views'
+  // handlers are those of the last render, so once a key changes what is
+  // on screen (view, detail, prompt, help), the keys after it wait for
+  // the next render, which mounts the handlers meant for them.
+  const viewKeys = useRef(new Set<{ current: KeyHandler }>()).current;
+  const queue = useRef<KeyPress[]>([]);
+  const rendered = screenOf(state);
+  const renderedRef = useRef(rendered);
+  renderedRef.current = rendered;
+  const drain = () => {
+    while (queue.current.length > 0) {
+      const now = latest.current;
+      if (screenOf(now) !== renderedRef.current) return;
+      const { input, key } = queue.current.shift()!;
+      if (key.ctrl && input === 'c') {
+        interrupt(true);
+      } else if (now.prompt !== null) {
+        promptKey(input, key, dispatch);
+      } else if (now.help) {
+        dispatch({ type: 'help' });
+      } else if (!globalKey(input, key, now, dispatch, interrupt)) {
+        for (const handler of viewKeys) handler.current(input, key);
+      }
+    }
+  };
+  useEffect(drain);
   useInput((input, key) => {
-    // Read the state as the previous key left it (see useDashState).
-    const now = latest.current;
-    if (key.ctrl && input === 'c') return interrupt(true);
-    if (now.prompt !== null) return promptKey(input, key, dispatch);
-    if (now.help) return dispatch({ type: 'help' });
-    globalKey(input, key, now, dispatch, interrupt);
+    queue.current.push(...splitKeys(input, key));
+    drain();
   });
 
   // One line of tabs, one of status, one spare so that Ink never sees a
@@ -161,15 +186,18 @@ export function Dashboard(props: DashboardProps) {
       ? `no sweep named "${props.sweep}" here (yet)`
       : null);
   return (
-    <Box flexDirection="column" width={width}>
-      <Header view={state.view} sweep={sweep?.name ?? null} width={width} />
-      <Box flexDirection="column" height={bodyHeight} overflow="hidden">
-        {body}
+    <ViewKeys.Provider value={viewKeys}>
+      <Box flexDirection="column" width={width}>
+        <Header view={state.view} sweep={sweep?.name ?? null} width={width} />
+        <Box flexDirection="column" height={bodyHeight} overflow="hidden">
+          {body}
+        </Box>
+        <StatusBar width={width} prompt={state.prompt}
+          stopping={state.stopping}
+          hints={HINTS[state.detail !== null ? 'detail' : state.view]}
+          problem={problem === null ? null : `database: ${problem}`} />
       </Box>
-      <StatusBar width={width} prompt={state.prompt} stopping={state.stopping}
-        hints={HINTS[state.detail !== null ? 'detail' : state.view]}
-        problem={problem === null ? null : `database: ${problem}`} />
-    </Box>
+    </ViewKeys.Provider>
   );
 }
 
@@ -253,13 +281,20 @@ function usePreselect(
   return done.current || row >= 0;
 }
 
+/** What is on screen, as far as which keys go where. */
+function screenOf(state: DashState): string {
+  return `${state.view}|${state.detail ?? ''}|${state.prompt !== null}|` +
+    `${state.help}`;
+}
+
+/** The keys of every view; false when the key is left to the view. */
 function globalKey(
   input: string,
   key: Key,
   state: DashState,
   dispatch: Dispatch<Action>,
   interrupt: (hard: boolean) => void,
-) {
+): boolean {
   if (input === 'q') interrupt(false);
   else if (input === '?') dispatch({ type: 'help' });
   else if (key.tab) dispatch({ type: 'view', step: key.shift ? -1 : 1 });
@@ -268,10 +303,14 @@ function globalKey(
     dispatch({ type: 'back' });
   } else if (state.view === 'phase' && input === 'a') {
     dispatch({ type: 'axis' });
-  } else if (state.view === 'table' && state.detail === null) {
-    if (input === 's') dispatch({ type: 'sort' });
-    else if (input === 'S') dispatch({ type: 'flip' });
+  } else if (state.view === 'table' && state.detail === null &&
+    (input === 's' || input === 'S')) {
+    dispatch({ type: input === 's' ? 'sort' : 'flip' });
+  } else {
+    return false;
   }
+
+  return true;
 }
 
 function promptKey(input: string, key: Key, dispatch: Dispatch<Action>) {
@@ -279,7 +318,7 @@ function promptKey(input: string, key: Key, dispatch: Dispatch<Action>) {
   else if (key.escape) dispatch({ type: 'prompt-cancel' });
   else if (key.backspace || key.delete) dispatch({ type: 'prompt-erase' });
   else if (input !== '' && !key.ctrl && !key.meta) {
-    // A paste arrives as one input: keep it on one line.
+    // Keys arrive one by one (a Tab is typed as a space).
     dispatch({ type: 'prompt-type', text: input.replace(/[\r\n\t]/g, ' ') });
   }
 }

@@ -1,8 +1,9 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useState } from 'react';
 
 import { compactCount, fit } from '../format.js';
 import { useLive } from '../hooks/use-live.js';
+import { useViewKeys } from '../hooks/use-view-keys.js';
 import {
   buildPhaseGrid,
   type PhaseCell,
@@ -51,13 +52,13 @@ export function PhaseMap(props: PhaseMapProps) {
   const fits = Math.max(1, Math.floor((height - (ranged ? 7 : 6)) / 2));
   const hidden = grid === null ? 0 : Math.max(0, grid.rows.length - fits);
 
-  useInput((input, key) => {
+  useViewKeys((input, key) => {
     if (input === 'j' || key.downArrow) {
       setScroll((s) => Math.min(hidden, s + 1));
     } else if (input === 'k' || key.upArrow) {
       setScroll((s) => Math.max(0, s - 1));
     }
-  }, { isActive: active });
+  }, active);
 
   if (grid === null || grid.columns.length === 0) {
     return (

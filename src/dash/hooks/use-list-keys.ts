@@ -1,7 +1,8 @@
-import { useInput } from 'ink';
+import type { Key } from 'ink';
 import { useCallback, useRef, type Dispatch } from 'react';
 
 import type { Action } from '../state.js';
+import { useViewKeys } from './use-view-keys.js';
 
 export interface ListKeys {
   dispatch: Dispatch<Action>;
@@ -22,11 +23,7 @@ export function useListKeys(options: ListKeys): void {
   const latest = useRef(options);
   latest.current = options;
 
-  const handler = useCallback((input: string, key: {
-    downArrow: boolean; upArrow: boolean; pageDown: boolean;
-    pageUp: boolean; rightArrow: boolean; leftArrow: boolean;
-    home: boolean; end: boolean; return: boolean;
-  }) => {
+  const handler = useCallback((input: string, key: Key) => {
     const { dispatch, count, pageSize, onEnter } = latest.current;
     const move = (delta: number) => dispatch({ type: 'move', delta, count });
 
@@ -40,5 +37,5 @@ export function useListKeys(options: ListKeys): void {
     } else if (key.return) onEnter();
   }, []);
 
-  useInput(handler, { isActive: options.active });
+  useViewKeys(handler, options.active);
 }
