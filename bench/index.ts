@@ -47,15 +47,38 @@ const SECTIONS: Array<[string, Run]> = [
 /** The whole run, `tsc` excluded (about half a minute before it). */
 const BUDGET_MS = 14 * 60_000;
 
+const USAGE = `Usage: npm run bench [-- options]
+
+Runs every benchmark beside its peer and writes bench/RESULTS.md
+(see bench/README.md). Options:
+  --quick                  fast subset (< 2 min), prints only
+  --only <ids>             sections, e.g. 1,4 or 3b; prints only
+  --out <file>             write the report to this file
+  --million-minutes <n>    time cap of the 1,000,000-trial sweep (section 3b)
+  -h, --help               show this help
+Sections: ${SECTIONS.map(([k]) => k).join(', ')}.
+`;
+
 function options() {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      only: { type: 'string' },
-      out: { type: 'string' },
-      'million-minutes': { type: 'string' },
-    },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        out: { type: 'string' },
+        'million-minutes': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
   const only = values.only?.split(',').map((id) => id.trim());
   const unknown = only?.filter((id) => !SECTIONS.some(([k]) => k === id));
   if (unknown?.length) {
