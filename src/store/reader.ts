@@ -106,7 +106,9 @@ class SqliteReader implements StoreReader {
       throw new StoreError('STORE', `Query failed: ${(cause as Error).message}`,
         {
           location: 'query',
-          hint: 'Check the number and types of the bound parameters.',
+          hint: 'SQLite accepted the statement but failed running it: ' +
+            'check its functions and their arguments (and the bound ' +
+            'parameters, if any).',
           cause,
         });
     }

@@ -97,7 +97,7 @@ function runQuery(
     }
 
     throw new OptionError(error.message, {
-      location: 'sharpsweep query',
+      location: 'query',
       hint: 'Query one statement against the view `trials`; list its ' +
         'columns with sharpsweep query "PRAGMA table_info(trials)".',
       cause: error,
