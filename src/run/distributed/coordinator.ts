@@ -183,7 +183,13 @@ class Coordinator {
     return this.conclude(runId);
   }
 
-  /** Stores one finished trial (buffered; committed by the batcher). */
+  /**
+   * Stores one finished trial (buffered; committed by the batcher).
+   *
+   * LIMITATION: progress counts a stored trial when the feeder passes it
+   * (a resumed run starts near 0 for a moment), and results that only the
+   * reconciler recovers are stored without counting in `completed`.
+   */
   private record(finished: FinishedTrial): void {
     const { writer, sweepId } = this;
     const failed = isFailure(finished);
