@@ -20,6 +20,7 @@ import {
   type FilterTerm,
   type LandingData,
   type PhaseAxis,
+  type PhaseCount,
   type PhaseData,
   type RatioExtremes,
   type RunInfo,
@@ -151,21 +152,53 @@ export class DashDb {
       );
       const binned = columns.kind === 'binned';
       const bucket = binned ? BIN_SQL : 'step_ratio';
+      const params = binned ? { sweep, ...binParams(columns) } : { sweep };
       const rows = this.all(
         `SELECT ${axis} AS value, ${bucket} AS bucket, outcome,
                 count(*) AS count
          FROM trial_results WHERE sweep_id = @sweep
          GROUP BY 1, 2, 3`,
-        binned ? { sweep, ...binParams(columns) } : { sweep },
+        params,
       );
+      // "Left" as the run summary counts it (StoreReader.summaryByRatio):
+      // passed δ (an escape step is stored), or escaped, or diverged. Of
+      // the other outcomes, those that passed δ are counted apart.
+      // LIMITATION: escape_step is in no index, so this reads the rows of
+      // every stayed and unconverged trial (found through the outcome
+      // index, in storage order); the query above reads only its index.
+      const passed = this.all(
+        `SELECT ${axis} AS value, ${bucket} AS bucket, outcome,
+                count(*) AS count
+         FROM trial_results INDEXED BY trial_results_outcome
+         WHERE sweep_id = @sweep AND outcome IN ('stayed', 'unconverged')
+           AND escape_step IS NOT NULL
+         GROUP BY 1, 2, 3`,
+        params,
+      );
+      const group = (row: Record<string, unknown>) =>
+        JSON.stringify([row.value, row.bucket, row.outcome]);
+      const passedBy = new Map(passed.map((row) => [group(row), row]));
 
       const column = columnOf(columns);
-      const counts = rows.map((row) => ({
-        value: row.value as string | number | null,
-        column: column(row.bucket as number | null),
-        outcome: row.outcome as PhaseData['counts'][number]['outcome'],
-        count: row.count as number,
-      }));
+      const counts: PhaseCount[] = [];
+      const add = (row: Record<string, unknown>, left: boolean,
+        count: number) => {
+        if (count === 0) return;
+        counts.push({
+          value: row.value as string | number | null,
+          column: column(row.bucket as number | null),
+          outcome: row.outcome as PhaseCount['outcome'],
+          left,
+          count,
+        });
+      };
+      for (const row of rows) {
+        const outcome = row.outcome as string;
+        const gone = Number(passedBy.get(group(row))?.count ?? 0);
+        const always = outcome === 'escaped' || outcome === 'diverged';
+        add(row, always, (row.count as number) - gone);
+        add(row, true, gone);
+      }
       return { axis, columns, counts };
     })();
   }

@@ -7,8 +7,12 @@ import { formatRatio } from './format.js';
 import type { PhaseData, RatioColumns } from './types.js';
 
 export interface PhaseCell {
-  /** Escaped or diverged. */
+  /**
+   * Left the minimum, as the run summary counts it: passed δ (an escape
+   * step is stored) whatever the outcome, or escaped, or diverged.
+   */
   left: number;
+  /** Did not fail and did not leave, by outcome. */
   stayed: number;
   unconverged: number;
   failed: number;
@@ -67,14 +71,14 @@ export function buildPhaseGrid(data: PhaseData): PhaseGrid {
 
     for (const row of [entry.row, all]) {
       const target = row.cells[count.column];
-      if (count.outcome === 'escaped' || count.outcome === 'diverged') {
+      if (count.outcome === 'failed') {
+        target.failed += count.count;
+      } else if (count.left) {
         target.left += count.count;
       } else if (count.outcome === 'stayed') {
         target.stayed += count.count;
-      } else if (count.outcome === 'unconverged') {
-        target.unconverged += count.count;
       } else {
-        target.failed += count.count;
+        target.unconverged += count.count;
       }
     }
   }

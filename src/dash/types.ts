@@ -78,6 +78,11 @@ export interface PhaseCount {
    *  the trial has no ratio. */
   column: number | null;
   outcome: StoredOutcome;
+  /**
+   * The trial left the minimum: it passed δ (an escape step is stored),
+   * or escaped, or diverged. The run summary's definition.
+   */
+  left: boolean;
   count: number;
 }
 

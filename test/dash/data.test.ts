@@ -4,7 +4,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { summariseByRatio } from '../../src/cli/summary.js';
 import { openDashDb, type DashDb } from '../../src/dash/data.js';
+import { buildPhaseGrid } from '../../src/dash/phase-grid.js';
 import { parseFilter } from '../../src/dash/filter.js';
 import type { FilterTerm, TrialRow } from '../../src/dash/types.js';
 import {
@@ -156,6 +158,46 @@ describe('phase map counts', () => {
     }
     const total = data.counts.reduce((sum, c) => sum + c.count, 0);
     expect(total).toBe(trials.length);
+  });
+
+  it('counts as left what the run summary counts: passing δ, whatever '
+    + 'the outcome', () => {
+    temp = tempDatabase();
+    const sweep = addSweep(temp.db, 's', { total: 13 });
+    let n = 0;
+    const make = (stepRatio: number, outcome: string,
+      escapeStep: number | null, count: number): Trial[] =>
+      Array.from({ length: count }, () => ({
+        key: `k${n++}`, depth: 2, stepRatio, outcome, escapeStep,
+      }));
+    const trials = [
+      // ρ = 0.8: 2 of the 5 that ran left; one of them came back.
+      ...make(0.8, 'stayed', null, 2),
+      ...make(0.8, 'stayed', 40, 1),
+      ...make(0.8, 'escaped', 12, 1),
+      ...make(0.8, 'unconverged', null, 1),
+      ...make(0.8, 'failed', null, 2),
+      // ρ = 1.5: 5 of 6 left, three of them never settled.
+      ...make(1.5, 'unconverged', 30, 3),
+      ...make(1.5, 'unconverged', null, 1),
+      ...make(1.5, 'diverged', null, 1),
+      ...make(1.5, 'escaped', 25, 1),
+    ];
+    addTrials(temp.db, sweep, trials);
+
+    const grid = buildPhaseGrid(open(temp.path).phase(sweep, 'depth', 10));
+    const fractions = grid.all.cells.map((cell) => cell.fraction);
+    expect(fractions).toEqual([2 / 5, 5 / 6]);
+    expect(grid.rows[0].cells.map((cell) => cell.failed)).toEqual([2, 0]);
+
+    const summary = summariseByRatio(trials.map((t) => ({
+      step_ratio: t.stepRatio,
+      outcome: t.outcome,
+      landing_ratio: null,
+      escape_step: t.escapeStep ?? null,
+      predicted_escape_step: null,
+    })));
+    expect(summary.map((bucket) => bucket.observedEscape)).toEqual(fractions);
   });
 
   it('bins many ratios without ever mixing the two sides of ρ = 1', () => {

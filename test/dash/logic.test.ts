@@ -89,20 +89,22 @@ describe('ratio columns', () => {
 });
 
 describe('the phase grid', () => {
-  it('counts escaped and diverged as left, failures apart, and flags ' +
-    'cells against linear stability', () => {
+  it('counts as left what the query marks left, failures apart, and '
+    + 'flags cells against linear stability', () => {
     const grid = buildPhaseGrid({
       axis: 'depth',
       columns: { kind: 'distinct', values: [0.5, 2], split: 1 },
       counts: [
-        { value: 3, column: 0, outcome: 'stayed', count: 3 },
-        { value: 3, column: 0, outcome: 'escaped', count: 1 },
-        { value: 3, column: 1, outcome: 'diverged', count: 2 },
-        { value: 3, column: 1, outcome: 'escaped', count: 1 },
-        { value: 3, column: 1, outcome: 'unconverged', count: 1 },
-        { value: 3, column: 1, outcome: 'failed', count: 5 },
-        { value: 2, column: 0, outcome: 'stayed', count: 4 },
-        { value: 2, column: null, outcome: 'failed', count: 2 },
+        { value: 3, column: 0, outcome: 'stayed', left: false, count: 3 },
+        { value: 3, column: 0, outcome: 'escaped', left: true, count: 1 },
+        { value: 3, column: 1, outcome: 'diverged', left: true, count: 2 },
+        { value: 3, column: 1, outcome: 'escaped', left: true, count: 1 },
+        // Passed δ without settling anywhere: left.
+        { value: 3, column: 1, outcome: 'unconverged', left: true, count: 2 },
+        { value: 3, column: 1, outcome: 'unconverged', left: false, count: 1 },
+        { value: 3, column: 1, outcome: 'failed', left: false, count: 5 },
+        { value: 2, column: 0, outcome: 'stayed', left: false, count: 4 },
+        { value: 2, column: null, outcome: 'failed', left: false, count: 2 },
       ],
     });
 
@@ -112,7 +114,7 @@ describe('the phase grid', () => {
     expect(two.cells[1].fraction).toBeNull();
     expect(three.cells[0]).toMatchObject({ fraction: 1 / 4, disagrees: true });
     expect(three.cells[1]).toMatchObject({
-      left: 3, unconverged: 1, failed: 5, fraction: 3 / 4, disagrees: false,
+      left: 5, unconverged: 1, failed: 5, fraction: 5 / 6, disagrees: false,
     });
     expect(grid.all.cells[0]).toMatchObject({ left: 1, stayed: 7 });
     expect(grid.withoutRatio).toBe(2);

@@ -30,8 +30,9 @@ export function HelpOverlay({ width }: { width: number }) {
         any of; null matches a missing value; key=abc matches a key prefix.
       </Text>
       <Text wrap="wrap" dimColor>
-        Phase map: % of trials that left (escaped or diverged) of those that
-        did not fail; ! marks a cell against linear stability (leave iff ρ{' '}
+        Phase map: % left, as in the run summary: trials that passed δ
+        (whatever their end) or escaped or diverged, of those that did not
+        fail; ! marks a cell against linear stability (leave iff ρ{' '}
         {'>'} 1).
       </Text>
     </Box>
