@@ -181,12 +181,22 @@ export interface SweepRegistration {
   definition: unknown;
   /** Trials in the plan. */
   total: number;
+  /**
+   * The plan's trial keys. When the name is stored with another
+   * definition, they show whether every stored trial is still planned;
+   * without them such a sweep is refused as soon as it has any trials.
+   */
+  keys?: () => Iterable<string>;
 }
 
 export interface ResultWriter {
   /** What opening did to the schema (versions, backup file). */
   readonly migration: MigrationReport;
-  /** Upserts by name (definition and total updated); returns the id. */
+  /**
+   * Upserts by name (definition and total updated); returns the id. A new
+   * definition is refused (SweepValidationError) when a stored trial of
+   * the sweep is not in its plan: the sweep would mix two definitions.
+   */
   registerSweep(sweep: SweepRegistration): number;
   /** True when the trial is stored or buffered; one indexed lookup. */
   isStored(sweepId: number, key: string): boolean;

@@ -35,6 +35,10 @@ export const WRITER_SQL = {
       updated_at = excluded.updated_at
     RETURNING id`,
 
+  storedSweep: `SELECT id, definition FROM sweeps WHERE name = ?`,
+
+  storedTrials: `SELECT count(*) FROM trial_results WHERE sweep_id = ?`,
+
   isStored: `SELECT 1 FROM trial_results WHERE sweep_id = ? AND key = ?`,
 
   insertTrial: insertInto('trial_results', TRIAL_COLUMNS, 'sweep_id, key'),

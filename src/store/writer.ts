@@ -3,7 +3,7 @@
  * one transaction each, so the sweep counters always match the rows.
  */
 import type Database from 'better-sqlite3';
-import { OptionError, StoreError } from '../errors.js';
+import { OptionError, StoreError, SweepValidationError } from '../errors.js';
 import { openWriteConnection } from './connection.js';
 import type { MigrationReport } from './migrate.js';
 import { sampleValues, trialValues } from './rows.js';
@@ -84,17 +84,66 @@ class SqliteWriter implements ResultWriter {
     this.assertOpen();
     const definition = checkRegistration(sweep);
 
-    const now = timestamp();
-    const id = this.sql.upsertSweep.pluck().get({
-      name: sweep.name,
-      file: sweep.file ?? null,
-      definition,
-      total: sweep.total,
-      now,
-    }) as number;
+    // One IMMEDIATE transaction: no other writer stores a trial between
+    // the check and the new definition.
+    const register = this.db.transaction(() => {
+      const stored = this.sql.storedSweep.get(sweep.name) as
+        | { id: number; definition: string }
+        | undefined;
+      if (stored !== undefined && stored.definition !== definition) {
+        this.checkRedefinition(stored.id, sweep);
+      }
+
+      return this.sql.upsertSweep.pluck().get({
+        name: sweep.name,
+        file: sweep.file ?? null,
+        definition,
+        total: sweep.total,
+        now: timestamp(),
+      }) as number;
+    });
+    const id = register.immediate();
     this.knownSweeps.add(id);
 
     return id;
+  }
+
+  /**
+   * A stored sweep may take a new definition only if its plan still holds
+   * every stored trial (an extended grid, another description): otherwise
+   * its progress would count trials outside the plan, past 100 %, and its
+   * results would mix two definitions. Nothing is deleted either way.
+   */
+  private checkRedefinition(sweepId: number, sweep: SweepRegistration): void {
+    const storedCount = this.sql.storedTrials.pluck().get(sweepId) as number;
+    if (storedCount === 0) return;
+
+    // Matched keys, not a count: a plan may list one trial twice.
+    const kept = new Set<string>();
+    if (sweep.keys) {
+      for (const key of sweep.keys()) {
+        if (!kept.has(key) && this.sql.isStored.get(sweepId, key)) {
+          kept.add(key);
+          if (kept.size === storedCount) return;
+        }
+      }
+    }
+
+    const outside = storedCount - kept.size;
+    const where = sweep.file ? ` from ${sweep.file}` : '';
+    throw new SweepValidationError(
+      `Sweep "${sweep.name}" is stored in ${this.path} with a different ` +
+        `definition: ${outside.toLocaleString('en-US')} of its ` +
+        `${storedCount.toLocaleString('en-US')} stored trials are not in ` +
+        `the new plan${where}. Nothing was changed.`,
+      {
+        location: sweep.file ?? this.path,
+        hint:
+          'Give the new definition its own `name:` or another database ' +
+          '(--db <file>); to extend the stored sweep, keep its axis values ' +
+          'and seeds and only add new ones.',
+      },
+    );
   }
 
   isStored(sweepId: number, key: string): boolean {

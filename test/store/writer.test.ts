@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreError } from '../../src/errors.js';
+import { StoreError, SweepValidationError } from '../../src/errors.js';
 import {
   openWriter,
   prepareTrial,
@@ -70,6 +70,80 @@ describe('registerSweep', () => {
     expect(JSON.parse(row.definition)).toEqual({ v: 2 });
     expect(row.total).toBe(25);
     expect(row.file).toBe('sweeps/escape.yaml');
+  });
+});
+
+describe('registerSweep with a new definition', () => {
+  const grown = { axes: { ratio: [0.8, 1.2, 1.5] } };
+
+  function storeTwo(): void {
+    writer.add(referenceTrial(sweepId, 'k-0.8', reference.escapes[0]));
+    writer.add(referenceTrial(sweepId, 'k-1.2', reference.escapes[1]));
+    writer.flush();
+  }
+
+  function sweepRow() {
+    const [row] = inspect<{ definition: string; total: number; done: number }>(
+      'SELECT definition, total, done FROM sweeps WHERE id = ?', sweepId);
+    return { ...row, definition: JSON.parse(row.definition) };
+  }
+
+  it('accepts a plan that still holds every stored trial (an extension)', () => {
+    storeTwo();
+    const id = writer.registerSweep({
+      name: 'escape-grid', definition: grown, total: 15,
+      keys: () => ['k-0.8', 'k-1.2', 'k-1.5', 'k-0.8'],
+    });
+
+    expect(id).toBe(sweepId);
+    expect(sweepRow()).toEqual({ definition: grown, total: 15, done: 2 });
+  });
+
+  it('refuses a plan that leaves a stored trial out, changing nothing', () => {
+    storeTwo();
+    const before = sweepRow();
+    let error: unknown;
+    try {
+      writer.registerSweep({
+        name: 'escape-grid', file: 'sweeps/shrunk.yaml',
+        definition: { axes: { ratio: [0.8] } }, total: 5,
+        // The stored k-0.8 listed twice must not stand in for k-1.2.
+        keys: () => ['k-0.8', 'k-0.8'],
+      });
+    } catch (caught) {
+      error = caught;
+    }
+
+    expect(error).toBeInstanceOf(SweepValidationError);
+    const { message, hint } = error as SweepValidationError;
+    expect(message).toContain('"escape-grid"');
+    expect(message).toContain('1 of its 2 stored trials are not in the new plan');
+    expect(message).toContain('sweeps/shrunk.yaml');
+    expect(hint).toContain('name:');
+    expect(hint).toContain('--db');
+    expect(sweepRow()).toEqual(before);
+    expect(inspect('SELECT key FROM trial_results ORDER BY key')).toEqual([
+      { key: 'k-0.8' }, { key: 'k-1.2' },
+    ]);
+  });
+
+  it('refuses it without the plan\'s keys once trials are stored', () => {
+    storeTwo();
+    expect(() => writer.registerSweep({
+      name: 'escape-grid', definition: grown, total: 15,
+    })).toThrow('2 of its 2 stored trials');
+  });
+
+  it('re-registers the same definition without looking at keys', () => {
+    storeTwo();
+    const id = writer.registerSweep({
+      name: 'escape-grid', definition: { axes: { ratio: [0.8, 1.2] } },
+      total: 10,
+      keys: () => {
+        throw new Error('keys read for an unchanged definition');
+      },
+    });
+    expect(id).toBe(sweepId);
   });
 });
 

@@ -110,6 +110,7 @@ export const runCommand: Command = {
       file,
       definition: plan.definition,
       total: plan.count,
+      keys: () => keysOf(plan),
     });
 
     const controller = new AbortController();
@@ -346,4 +347,8 @@ class ProgressPrinter {
       `  ETA ${p.done >= p.total ? '0s' : formatDuration(p.etaSeconds)}`
     );
   }
+}
+
+function* keysOf(plan: { trials(): Iterable<{ key: string }> }) {
+  for (const trial of plan.trials()) yield trial.key;
 }

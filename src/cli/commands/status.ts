@@ -65,14 +65,23 @@ export const statusCommand: Command = {
         return 0;
       }
 
+      let beyondPlan = false;
       const rows = sweeps.map((sweep) => {
         const outcomes = Object.entries(sweep.outcomes ?? {})
           .map(([outcome, count]) => `${outcome} ${count}`)
           .join(', ');
+        // Databases written before a shrunk definition was refused can
+        // hold more trials than the plan: never show more than 100 %.
+        const extra = Math.max(0, sweep.done - sweep.total);
+        beyondPlan ||= extra > 0;
         return [
           sweep.name,
-          `${sweep.done}/${sweep.total}`,
-          formatPercent(sweep.total > 0 ? sweep.done / sweep.total : 1),
+          extra > 0
+            ? `${sweep.total}/${sweep.total} +${extra}`
+            : `${sweep.done}/${sweep.total}`,
+          formatPercent(
+            sweep.total > 0 ? Math.min(sweep.done, sweep.total) / sweep.total : 1,
+          ),
           String(sweep.failed),
           runState(sweep.latestRun),
           outcomes || '—',
@@ -82,7 +91,12 @@ export const statusCommand: Command = {
         formatTable(
           ['sweep', 'done', '%', 'failed', 'last run', 'outcomes'],
           rows,
-        ) + '\n',
+        ) +
+          '\n' +
+          (beyondPlan
+            ? '+N: trials stored beyond the plan, from an earlier definition ' +
+              'of the sweep (kept; progress is capped at 100 %).\n'
+            : ''),
       );
 
       return 0;
