@@ -194,7 +194,7 @@ async function workerScaling(ctx: BenchContext, s: Section): Promise<void> {
   const rounds = ctx.quick ? 1 : 3;
   const [name, trials, steps] = ctx.quick
     ? ['cpu-bound-small', 8, '3,000']
-    : ['cpu-bound', 24, '12,000'];
+    : ['cpu-bound', 48, '40,000'];
   const walls: Record<string, number[]> = { '1': [], '2': [] };
   const cpu: Record<string, number[]> = { '1': [], '2': [] };
   const inFlight: Record<string, number[]> = { '1': [], '2': [] };
