@@ -65,10 +65,9 @@ const EMBEDDED_FEED_MS = 1_000;
 
 /*
  * LIMITATION: inside a run whose workers fill every core, loading the
- * dashboard and drawing its first frames still take a few hundred
- * milliseconds of the main thread, during which the workers wait for
- * their next batches: a short run takes measurably longer than with
- * --no-tui (bench section 5).
+ * dashboard and drawing its frames take CPU time from them: lost in the
+ * noise on a 12-s sweep (bench section 5), but a sweep of a few seconds
+ * pays the one-off start-up (about 0.1–0.2 s) in a larger share.
  */
 export function startDashboard(options: DashboardOptions): DashboardHandle {
   const stdout = options.stdout ?? process.stdout;
