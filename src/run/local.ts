@@ -63,7 +63,6 @@ export async function runLocal(
     name: 'runBatch',
     minThreads: workers,
     maxThreads: workers,
-    concurrentTasksPerWorker: options.trialTimeoutMs === undefined ? 2 : 1,
     idleTimeout: 60_000,
     resourceLimits: {
       maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
@@ -214,10 +213,8 @@ export async function runLocal(
     sizer.observe(outcome.rows.length, measuredMs);
   };
 
-  // One lane per thread. While trials are short, each lane keeps a second
-  // batch waiting in its thread, so the thread does not idle while the
-  // main thread stores rows, plans or draws the dashboard (see
-  // BatchSizer.queueDepth for when it keeps only one).
+  // One lane per thread, with BatchSizer.queueDepth batches in flight; the
+  // next batch is handed over before the rows of the last are stored.
   const lane = async () => {
     try {
       const inFlight: Dispatched[] = [];
@@ -322,16 +319,13 @@ export class BatchSizer {
   }
 
   /**
-   * Batches handed to one thread at a time: two while trials are short
-   * enough to batch, so a waiting batch costs a graceful stop at most
-   * about TARGET_BATCH_MS; one for long trials (a stop then waits for the
-   * running trial only) and under a per-trial timeout, whose clock starts
-   * when a batch is handed over.
+   * Batches handed to one thread at a time: one. A second batch waiting
+   * in a thread would keep it busy while the main thread stores rows, but
+   * a thread that dies (out of memory) takes its waiting batch down with
+   * it, and the innocent trials there would be stored as failed.
    */
   queueDepth(): number {
-    if (this.timeoutMs !== undefined || this.perTrialMs === null) return 1;
-
-    return 2 * this.perTrialMs <= TARGET_BATCH_MS ? 2 : 1;
+    return 1;
   }
 
   /** Back to one trial per batch until the next measurement. */

@@ -79,16 +79,26 @@ describe('Ctrl-C during a plain (--no-tui) run', () => {
     child.stdout!.destroy();
     const { code, stderr } = await exit;
 
-    expect(code, stderr).toBe(141);
-    expect(stderr).toContain('run the same command again to resume');
+    // The run learns of the closed pipe at its next write: progress lines
+    // are periodic, so a run may also finish first and then exit 0. What
+    // must never happen is an exit 0 with trials missing.
     const stored = storedCount(db);
-    expect(stored).toBeLessThan(distinctKeys(steady));
     expect(readRows(db, 'SELECT done FROM sweeps')).toEqual([
       { done: stored },
     ]);
-    expect(readRows(db, 'SELECT status FROM runs')).toEqual([
-      { status: 'stopped' },
-    ]);
+    if (code === 0) {
+      expect(stored).toBe(distinctKeys(steady));
+      expect(readRows(db, 'SELECT status FROM runs')).toEqual([
+        { status: 'done' },
+      ]);
+    } else {
+      expect(code, stderr).toBe(141);
+      expect(stderr).toContain('run the same command again to resume');
+      expect(stored).toBeLessThan(distinctKeys(steady));
+      expect(readRows(db, 'SELECT status FROM runs')).toEqual([
+        { status: 'stopped' },
+      ]);
+    }
     expectIntegrity(db);
 
     expectResumeCompletes(steady, db);

@@ -65,21 +65,6 @@ describe('batch sizes', () => {
   });
 });
 
-describe('batches waiting in a thread', () => {
-  it('two while trials are short, one for long trials or a timeout', () => {
-    const sizer = new BatchSizer();
-    expect(sizer.queueDepth()).toBe(1); // nothing measured yet
-    sizer.observe(10, 1); // 0.1 ms per trial
-    expect(sizer.queueDepth()).toBe(2);
-    const long = new BatchSizer();
-    long.observe(1, 250);
-    expect(long.queueDepth()).toBe(1);
-    const timed = new BatchSizer(60_000);
-    timed.observe(10, 1);
-    expect(timed.queueDepth()).toBe(1);
-  });
-});
-
 describe('local executor with batches', () => {
   let dir: string;
   beforeEach(() => {
