@@ -4,4 +4,6 @@ export * from './vec.js';
 export * from './rng.js';
 export * from './decomp.js';
 export * from './lanczos.js';
+export * from './spectral.js';
+export * from './tridiagonal.js';
 export * from './native.js';

@@ -6,19 +6,23 @@
  * "twice is enough"), so no ghost eigenvalues appear and the Ritz values
  * converge to round-off. The basis is one contiguous row-major block, so
  * each Gram–Schmidt pass is two matrix products through the shared
- * kernels. The start vector comes from
- * a seeded Rng, so results are reproducible.
+ * kernels. The start vector comes from a seeded Rng, so results are
+ * reproducible.
  *
- * Convergence is checked on the tridiagonal projection with an implicit
- * QL sweep that tracks only the last row of its eigenvector matrix
- * (O(m²) per check); the same sweep with the whole matrix gives the Ritz
- * vectors once, at the end.
+ * Convergence is checked on the tridiagonal projection (tridiagonal.ts:
+ * only the last row of its eigenvector matrix, O(m²) per check); the
+ * whole matrix gives the Ritz vectors once, at the end. Spectral norms
+ * built on this are in spectral.ts.
  */
 import { NumericError } from '../errors.js';
-import { column, symEig } from './decomp.js';
-import { addMatmul, matmul, matmulNT, matmulTN } from './kernels.js';
-import { type Mat, zeros } from './mat.js';
+import { addMatmul, matmulNT } from './kernels.js';
+import type { Mat } from './mat.js';
 import { Rng } from './rng.js';
+import {
+  argExtreme,
+  tridiagonalQl,
+  tridiagonalValues,
+} from './tridiagonal.js';
 import { dot, normalize } from './vec.js';
 
 /**
@@ -236,129 +240,6 @@ export function lanczos(
   throw new NumericError('Lanczos: no convergence check ran');
 }
 
-/**
- * √(a² + b²) without overflow or underflow: Math.hypot's variadic
- * generality costs more than the whole rotation it sits in.
- */
-function hypot(a: number, b: number): number {
-  const x = Math.abs(a);
-  const y = Math.abs(b);
-  const big = x > y ? x : y;
-  if (big === 0 || big === Infinity) return big;
-  const small = x > y ? y : x;
-  const q = small / big;
-
-  return big * Math.sqrt(1 + q * q);
-}
-
-function argExtreme(values: Float64Array, sign: 1 | -1): number {
-  let best = 0;
-  for (let k = 1; k < values.length; k++) {
-    if (sign * values[k] > sign * values[best]) best = k;
-  }
-
-  return best;
-}
-
-/**
- * Eigenvalues of the symmetric tridiagonal matrix with diagonal `alpha`
- * and off-diagonal `beta` (unsorted), with the last row of its orthogonal
- * eigenvector matrix: `lastRow[k]` is the last component of the unit
- * eigenvector of `values[k]`, which is all a Lanczos residual needs.
- *
- * Implicit QL with Wilkinson shifts (Golub & Van Loan, §8.3): each sweep
- * chases a bulge up from the bottom of the unreduced block with Givens
- * rotations; the rotations act on columns of the eigenvector matrix, so
- * applying them to its last row alone costs O(1) each.
- */
-export function tridiagonalValues(
-  alpha: readonly number[],
-  beta: readonly number[],
-): { values: Float64Array; lastRow: Float64Array } {
-  const { values, vectors } = tridiagonalQl(alpha, beta, false);
-
-  return { values, lastRow: vectors };
-}
-
-/**
- * Unsorted eigenvalues of the tridiagonal with, as `vectors`, either the
- * whole row-major m×m eigenvector matrix (`all`; column k belongs to
- * `values[k]`) or only its last row.
- */
-function tridiagonalQl(
-  alpha: readonly number[],
-  beta: readonly number[],
-  all: boolean,
-): { values: Float64Array; vectors: Float64Array } {
-  const m = alpha.length;
-  const d = Float64Array.from(alpha);
-  const e = new Float64Array(m);
-  for (let i = 0; i + 1 < m; i++) e[i] = beta[i];
-  const rows = all ? m : 1;
-  const z = new Float64Array(rows * m);
-  if (all) for (let i = 0; i < m; i++) z[i * m + i] = 1;
-  else z[m - 1] = 1;
-
-  for (let l = 0; l < m; l++) {
-    for (let sweep = 0; ; sweep++) {
-      // The first negligible off-diagonal at or below l ends the block.
-      let end = l;
-      while (end + 1 < m) {
-        const size = Math.abs(d[end]) + Math.abs(d[end + 1]);
-        if (Math.abs(e[end]) <= Number.EPSILON * size) break;
-        end++;
-      }
-      if (end === l) break;
-      if (sweep === 60) {
-        throw new NumericError(
-          'tridiagonal QL did not converge in 60 sweeps',
-        );
-      }
-      // Wilkinson shift from the leading 2×2 of the block.
-      const theta = (d[l + 1] - d[l]) / (2 * e[l]);
-      const root = hypot(theta, 1);
-      let g =
-        d[end] - d[l] + e[l] / (theta + (theta >= 0 ? root : -root));
-      let s = 1;
-      let c = 1;
-      let p = 0;
-      let deflated = false;
-      for (let i = end - 1; i >= l; i--) {
-        const f = s * e[i];
-        const b = c * e[i];
-        const r = hypot(f, g);
-        e[i + 1] = r;
-        if (r === 0) {
-          // Exact underflow splits the block: restart on the pieces.
-          d[i + 1] -= p;
-          e[end] = 0;
-          deflated = true;
-          break;
-        }
-        s = f / r;
-        c = g / r;
-        const h = d[i + 1] - p;
-        const t = (d[i] - h) * s + 2 * c * b;
-        p = s * t;
-        d[i + 1] = h + p;
-        g = c * t - b;
-        for (let r = 0; r < z.length; r += m) {
-          const zi = z[r + i];
-          const zi1 = z[r + i + 1];
-          z[r + i + 1] = s * zi + c * zi1;
-          z[r + i] = c * zi - s * zi1;
-        }
-      }
-      if (deflated) continue;
-      d[l] -= p;
-      e[l] = g;
-      e[end] = 0;
-    }
-  }
-
-  return { values: d, vectors: z };
-}
-
 /** y = Σ_j s_j q_j for the Ritz vector s of pair k, normalised. */
 function ritzPair(
   basis: Basis,
@@ -377,86 +258,4 @@ function ritzPair(
   normalize(y);
 
   return { value: ritz.values[k], vector: y };
-}
-
-/**
- * Gram matrices up to this size are formed and decomposed densely; larger
- * ones are handled matrix-free by Lanczos on `x ↦ aᵀ(a x)`.
- */
-const DENSE_GRAM_LIMIT = 24;
-
-/** Lanczos tolerance for Gram tops: |θ − λ| ≤ 1e-13·λ (Weyl). */
-const GRAM_TOL = 1e-13;
-
-export interface TopSingular {
-  /** `σ₁² = ‖a‖₂²`. */
-  normSq: number;
-  /** Unit top right singular vector (length a.cols); sign not fixed. */
-  right: Float64Array;
-}
-
-/** The top singular value (squared) and right singular vector of `a`. */
-export function topSingular(a: Mat): TopSingular {
-  const n = a.cols;
-  if (n <= DENSE_GRAM_LIMIT) {
-    const g = zeros(n, n);
-    matmulTN(g, a, a);
-    const eig = symEig(g);
-
-    return {
-      normSq: Math.max(0, eig.values[n - 1]),
-      right: column(eig.vectors, n - 1),
-    };
-  }
-  const res = lanczos(gramOperator(a, 'right'), n, {
-    want: 'largest',
-    tol: GRAM_TOL,
-  });
-
-  return { normSq: Math.max(0, res.largest.value), right: res.largest.vector };
-}
-
-/**
- * `‖a‖₂²` as the top eigenvalue of the smaller Gram matrix (aaᵀ or aᵀa),
- * accurate to round-off relative to the norm itself: formed densely when
- * small, matrix-free through Lanczos otherwise.
- */
-export function spectralNormSq(a: Mat): number {
-  const wide = a.rows <= a.cols;
-  const small = Math.min(a.rows, a.cols);
-  if (small > DENSE_GRAM_LIMIT) {
-    const res = lanczos(gramOperator(a, wide ? 'left' : 'right'), small, {
-      want: 'largest',
-      tol: GRAM_TOL,
-    });
-
-    return Math.max(0, res.largest.value);
-  }
-  const g = zeros(small, small);
-  if (wide) matmulNT(g, a, a);
-  else matmulTN(g, a, a);
-  if (small === 1) return g.data[0];
-
-  return Math.max(0, symEig(g).values[small - 1]);
-}
-
-/** `x ↦ aᵀ a x` ('right', on R^cols) or `x ↦ a aᵀ x` ('left', on R^rows). */
-function gramOperator(a: Mat, side: 'left' | 'right'): LinearOperator {
-  const inner = side === 'right' ? a.rows : a.cols;
-  const outer = side === 'right' ? a.cols : a.rows;
-  const mid: Mat = { rows: inner, cols: 1, data: new Float64Array(inner) };
-  const x: Mat = { rows: outer, cols: 1, data: new Float64Array(0) };
-  const y: Mat = { rows: outer, cols: 1, data: new Float64Array(0) };
-
-  return (xv, out) => {
-    x.data = xv;
-    y.data = out;
-    if (side === 'right') {
-      matmul(mid, a, x);
-      matmulTN(y, a, mid);
-    } else {
-      matmulTN(mid, a, x);
-      matmul(y, a, mid);
-    }
-  };
 }
